@@ -1,0 +1,84 @@
+/* songrnn — the note list: the one representation between file formats and tokenizers.
+ *
+ * Times are in beats (quarter notes) from the start of the piece, never in seconds or ticks,
+ * so expressive tempo maps do not smear the grid.  The tempo map converts to seconds. */
+#ifndef SONGRNN_NOTES_H
+#define SONGRNN_NOTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "songrnn/common.h"
+
+#define SRNN_DRUM_CHANNEL 9 /* MIDI channel 10, zero-based */
+
+typedef struct srnn_note {
+    double onset;     /* beats from the start, >= 0 */
+    double duration;  /* beats, > 0 */
+    uint8_t pitch;    /* MIDI key 0..127 */
+    uint8_t velocity; /* 1..127 */
+    uint8_t channel;  /* 0..15 */
+    uint8_t voice;    /* source track or voice index, for writers that keep parts apart */
+} srnn_note;
+
+typedef struct srnn_tempo {
+    double beat;
+    double us_per_quarter; /* microseconds per quarter note, as in MIDI */
+} srnn_tempo;
+
+typedef struct srnn_timesig {
+    double beat;
+    int num, den; /* 6/8: num 6, den 8 */
+} srnn_timesig;
+
+typedef struct srnn_keysig {
+    double beat;
+    int sharps; /* -7..7, flats negative */
+    int minor;  /* 0 major, 1 minor */
+} srnn_keysig;
+
+/* A piece: its notes plus metadata.  Opaque; notes are reached through the accessors. */
+typedef struct srnn_piece srnn_piece;
+
+srnn_piece *srnn_piece_new(void);
+void srnn_piece_free(srnn_piece *piece);
+
+int srnn_piece_add_note(srnn_piece *piece, const srnn_note *note) SRNN_WARN_UNUSED;
+size_t srnn_piece_note_count(const srnn_piece *piece);
+const srnn_note *srnn_piece_notes(const srnn_piece *piece);
+srnn_note *srnn_piece_notes_mut(srnn_piece *piece);
+/* Removes every note for which keep() returns 0. */
+void srnn_piece_filter_notes(srnn_piece *piece, int (*keep)(const srnn_note *, void *), void *ud);
+/* Sorts notes by onset, then pitch (then duration, longest first). */
+void srnn_piece_sort_notes(srnn_piece *piece);
+/* Beat where the last note ends (0 for an empty piece). */
+double srnn_piece_end_beat(const srnn_piece *piece);
+
+/* Tempo map: kept sorted by beat; a change at the same beat replaces the earlier one.
+ * Without any entry the tempo is 120 BPM. */
+int srnn_piece_add_tempo(srnn_piece *piece, double beat, double us_per_quarter) SRNN_WARN_UNUSED;
+size_t srnn_piece_tempo_count(const srnn_piece *piece);
+const srnn_tempo *srnn_piece_tempos(const srnn_piece *piece);
+/* Seconds from the start to the given beat, integrating the tempo map. */
+double srnn_piece_beat_to_seconds(const srnn_piece *piece, double beat);
+/* Beats per minute at the start of the piece, and the tempo that lasts longest. */
+double srnn_piece_initial_bpm(const srnn_piece *piece);
+double srnn_piece_typical_bpm(const srnn_piece *piece);
+
+int srnn_piece_add_timesig(srnn_piece *piece, double beat, int num, int den) SRNN_WARN_UNUSED;
+size_t srnn_piece_timesig_count(const srnn_piece *piece);
+const srnn_timesig *srnn_piece_timesigs(const srnn_piece *piece);
+
+int srnn_piece_add_keysig(srnn_piece *piece, double beat, int sharps, int minor) SRNN_WARN_UNUSED;
+size_t srnn_piece_keysig_count(const srnn_piece *piece);
+const srnn_keysig *srnn_piece_keysigs(const srnn_piece *piece);
+
+/* Title (track name or ABC T:), may be empty, never NULL. */
+const char *srnn_piece_title(const srnn_piece *piece);
+int srnn_piece_set_title(srnn_piece *piece, const char *title) SRNN_WARN_UNUSED;
+
+/* General MIDI program (0..127) the piece asks for; 0 (piano) by default. */
+int srnn_piece_program(const srnn_piece *piece);
+void srnn_piece_set_program(srnn_piece *piece, int program);
+
+#endif

@@ -1,0 +1,53 @@
+/* songrnn: the entry point.  Reading top-down: main() picks a subcommand from COMMANDS; each
+ * subcommand lives in its own file (cmd_*.c), parses the shared options and calls the library. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "srnn_config.h"
+
+typedef struct command {
+    const char *name;
+    cli_command_fn fn;
+    const char *summary;
+} command;
+
+static const command COMMANDS[] = {
+    {"tokens", cmd_tokens, "print the token strings of files, one piece a line"},
+    {"roundtrip", cmd_roundtrip, "tokenize and detokenize a MIDI file; report what was kept"},
+};
+#define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: songrnn COMMAND [OPTIONS] ...\n\n"
+            "songrnn learns music from MIDI, ABC or tabla bol files and writes new music.\n\n"
+            "commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(out, "\n'songrnn COMMAND --help' describes a command's options.\n"
+                 "'songrnn --version' prints the version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("songrnn %s\n", SRNN_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, COMMANDS[i].name) == 0)
+            return COMMANDS[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "songrnn: unknown command '%s' (see songrnn --help)\n", name);
+    return EXIT_USAGE;
+}
