@@ -1,0 +1,35 @@
+/* songrnn — choosing the next token from the network's logits (src/gen). */
+#ifndef SONGRNN_SAMPLE_H
+#define SONGRNN_SAMPLE_H
+
+#include <stdint.h>
+
+#include "songrnn/common.h"
+
+typedef struct srnn_sample_opts {
+    double temperature; /* > 0; 1 leaves the distribution as it is */
+    int top_k;          /* keep the k likeliest tokens; 0: all */
+    double top_p;       /* keep the smallest set of likeliest tokens whose mass reaches p; 1: all */
+    int argmax;         /* always the likeliest token (ignores the rest) */
+} srnn_sample_opts;
+
+/* Checks the options: temperature > 0, top_k >= 0, 0 < top_p <= 1. */
+int srnn_sample_opts_check(const srnn_sample_opts *opts, srnn_error *err) SRNN_WARN_UNUSED;
+
+/* Picks a token from logits[n] with u, a uniform number in [0, 1) from the caller's generator.
+ * scratch must hold 3 * n floats.  Tokens whose mask entry is 0 are never picked (mask may be
+ * NULL); if the mask leaves nothing, the likeliest unmasked-or-not token is returned. */
+int srnn_sample_token(const float *logits, int n, const srnn_sample_opts *opts, double u,
+                      const uint8_t *mask, float *scratch);
+
+/* A small, fast, seedable generator (xoshiro256**), for sampling and shuffling. */
+typedef struct srnn_rng {
+    uint64_t s[4];
+} srnn_rng;
+
+void srnn_rng_seed(srnn_rng *rng, uint64_t seed);
+uint64_t srnn_rng_next(srnn_rng *rng);
+double srnn_rng_uniform(srnn_rng *rng); /* [0, 1) with 53 random bits */
+uint64_t srnn_rng_below(srnn_rng *rng, uint64_t n); /* uniform in [0, n), n > 0 */
+
+#endif
