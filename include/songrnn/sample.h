@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "songrnn/common.h"
+#include "songrnn/rng.h"
 
 typedef struct srnn_sample_opts {
     double temperature; /* > 0; 1 leaves the distribution as it is */
@@ -21,15 +22,5 @@ int srnn_sample_opts_check(const srnn_sample_opts *opts, srnn_error *err) SRNN_W
  * NULL); if the mask leaves nothing, the likeliest unmasked-or-not token is returned. */
 int srnn_sample_token(const float *logits, int n, const srnn_sample_opts *opts, double u,
                       const uint8_t *mask, float *scratch);
-
-/* A small, fast, seedable generator (xoshiro256**), for sampling and shuffling. */
-typedef struct srnn_rng {
-    uint64_t s[4];
-} srnn_rng;
-
-void srnn_rng_seed(srnn_rng *rng, uint64_t seed);
-uint64_t srnn_rng_next(srnn_rng *rng);
-double srnn_rng_uniform(srnn_rng *rng); /* [0, 1) with 53 random bits */
-uint64_t srnn_rng_below(srnn_rng *rng, uint64_t n); /* uniform in [0, n), n > 0 */
 
 #endif
