@@ -1,0 +1,125 @@
+/* songrnn — the model file (src/model).
+ *
+ * Two layers:
+ *  1. srnn_modelfile: plain data (config, vocabulary blob, float arrays, history) and its codec,
+ *     independent of the network's internals.  Everything is validated on decode; a damaged,
+ *     truncated, foreign or newer file is refused with a one-line message.
+ *  2. srnn_model (opaque): config + vocabulary + network (+ optimizer state, history), saved
+ *     and loaded through layer 1.
+ *
+ * File format, version 1 (all integers little-endian, floats IEEE-754 little-endian):
+ *
+ *   offset 0   12 bytes  magic "\x89songrnn\r\n\x1a\n"  (catches text-mode transfers)
+ *          12  u32       format version
+ *          16  u64       total file size in bytes, trailer included
+ *          24  sections, each: 4-byte ASCII tag, u64 payload length, payload
+ *   size - 4   u32       CRC-32 (IEEE 802.3, as zlib's crc32) of every byte before it
+ *
+ * Sections, in this order: CONF, VOCB, PARM, then optionally OPTS and HIST.  A section whose tag
+ * starts with a lower-case letter is ancillary: an older reader skips it.  Layout of each:
+ *   CONF  u32 n, then n entries: u8 key length, key, u8 type ('i' i64, 'u' u64, 'f' f64,
+ *         's' u32 length + bytes); unknown keys are skipped, so fields can be added.
+ *   VOCB  the vocabulary blob of srnn_vocab_save, as is.
+ *   PARM  u64 n, n float32: the network's parameter buffer.
+ *   OPTS  u64 n, n float32: the optimizer's state buffer.
+ *   HIST  u32 n, u32 record size (48), n records: f64 train loss, val loss, train acc,
+ *         val acc, seconds, u64 tokens. */
+#ifndef SONGRNN_MODEL_H
+#define SONGRNN_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "songrnn/common.h"
+
+#define SRNN_MODELFILE_VERSION 1
+
+/* ---- layer 1: the file's contents --------------------------------------------------------- */
+
+typedef struct srnn_model_netcfg {
+    char cell[8];      /* "lstm", "gru" or "rnn" */
+    int vocab_size;    /* input and output size */
+    int embed;         /* embedding size */
+    int conv_channels; /* causal Conv1D + ReLU channels; 0: no convolution */
+    int conv_kernel;
+    int layers;        /* stacked recurrent layers */
+    int hidden;        /* units per recurrent layer */
+    double dropout;    /* between layers, in [0, 1) */
+    double forget_bias; /* LSTM forget-gate bias at initialization; 0: PyTorch's init */
+} srnn_model_netcfg;
+
+typedef struct srnn_model_tokcfg {
+    int grid;          /* notes mode: grid steps per quarter note */
+    int max_vocab;     /* notes mode: vocabulary bound */
+    int velocity_bins; /* notes mode: 0 none */
+} srnn_model_tokcfg;
+
+/* What a later `train --resume` needs to go on where training stopped. */
+typedef struct srnn_model_traincfg {
+    int seq_len, batch;
+    char optimizer[16]; /* "adam", "rmsprop", "adagrad", "sgd" */
+    double lr, clip, val_split;
+    double momentum;     /* SGD momentum; 0: none */
+    double beta1, beta2, alpha, eps; /* Adam / RMSprop constants; 0: PyTorch's defaults */
+    int patience;
+    int epochs;          /* epochs asked for */
+    double max_seconds;  /* 0: no limit */
+    uint64_t seed;
+    int64_t epoch;       /* epochs completed */
+    int64_t step;        /* training steps (batches) taken */
+    int64_t optim_step;  /* the optimizer's own step counter (Adam's bias correction) */
+    uint64_t rng_state[4];
+    double best_val_loss; /* for early stopping across resumes; 0 when none yet */
+    int bad_epochs;       /* epochs since the best validation loss */
+} srnn_model_traincfg;
+
+typedef struct srnn_model_config {
+    int mode; /* srnn_mode of vocab.h: 0 notes, 1 abc, 2 tabla */
+    srnn_model_netcfg net;
+    srnn_model_tokcfg tok;
+    srnn_model_traincfg train;
+    double tempo; /* BPM typical of the corpus, for output; 0: unknown */
+} srnn_model_config;
+
+/* Fills cfg with the defaults of DESIGN §3 (lstm, 2 x 256, embed 64, conv 128:3, ...). */
+void srnn_model_config_defaults(srnn_model_config *cfg);
+/* Checks ranges (sizes positive and bounded, cell and optimizer known, dropout in [0, 1)). */
+int srnn_model_config_check(const srnn_model_config *cfg, srnn_error *err) SRNN_WARN_UNUSED;
+
+typedef struct srnn_history_entry {
+    double train_loss, val_loss; /* mean cross-entropy per token, nats; NaN: not measured */
+    double train_acc, val_acc;   /* fraction of next tokens predicted exactly */
+    double seconds;              /* wall time of the epoch */
+    uint64_t tokens;             /* training tokens seen in the epoch */
+} srnn_history_entry;
+
+/* Decode fills every pointer with malloc'ed memory that srnn_modelfile_release frees. */
+typedef struct srnn_modelfile {
+    srnn_model_config config;
+    unsigned char *vocab; /* srnn_vocab_save blob */
+    size_t vocab_size;
+    float *params;
+    size_t n_params;
+    float *opt_state; /* NULL and 0: none */
+    size_t n_opt_state;
+    srnn_history_entry *history;
+    size_t n_history;
+} srnn_modelfile;
+
+void srnn_modelfile_release(srnn_modelfile *mf);
+
+/* To bytes (*out malloc'ed) and back.  Decode never reads past size, never allocates more than
+ * size bytes' worth, and leaves mf zeroed on failure. */
+int srnn_modelfile_encode(const srnn_modelfile *mf, unsigned char **out, size_t *size,
+                          srnn_error *err) SRNN_WARN_UNUSED;
+int srnn_modelfile_decode(const unsigned char *data, size_t size, srnn_modelfile *mf,
+                          srnn_error *err) SRNN_WARN_UNUSED;
+/* Through srnn_file_write_atomic / srnn_file_read_all. */
+int srnn_modelfile_write(const char *path, const srnn_modelfile *mf,
+                         srnn_error *err) SRNN_WARN_UNUSED;
+int srnn_modelfile_read(const char *path, srnn_modelfile *mf, srnn_error *err) SRNN_WARN_UNUSED;
+
+/* CRC-32 (IEEE, reflected, as zlib): crc = srnn_crc32(0, data, n), chainable. */
+uint32_t srnn_crc32(uint32_t crc, const void *data, size_t n);
+
+#endif
