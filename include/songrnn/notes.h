@@ -81,4 +81,44 @@ int srnn_piece_set_title(srnn_piece *piece, const char *title) SRNN_WARN_UNUSED;
 int srnn_piece_program(const srnn_piece *piece);
 void srnn_piece_set_program(srnn_piece *piece, int program);
 
+/* ---- quantization and chord grouping (src/notes/quantize.c) ---------------------------- */
+
+#define SRNN_GRID_DEFAULT 12 /* steps a quarter note: sixteenths and eighth triplets survive */
+#define SRNN_GRID_MAX 960
+#define SRNN_STEPS_MAX ((int64_t)1 << 40) /* times beyond this many steps are clamped */
+
+/* Beats to grid steps, rounded to the nearest step (halves up), clamped to 0..SRNN_STEPS_MAX. */
+int64_t srnn_quantize_onset(double beats, int grid);
+/* The same for a duration, which is at least one step. */
+int64_t srnn_quantize_duration(double beats, int grid);
+
+/* A note on the grid. */
+typedef struct srnn_qnote {
+    int64_t onset;    /* grid steps */
+    int64_t duration; /* grid steps, >= 1 */
+    uint8_t pitch, velocity, channel, voice;
+} srnn_qnote;
+
+/* Notes struck at one grid step: notes[first .. first+count-1], pitches ascending. */
+typedef struct srnn_event {
+    int64_t onset;
+    size_t first;
+    uint32_t count;
+} srnn_event;
+
+/* A piece on the grid, grouped into events.  Notes are sorted by onset then pitch, and a
+ * pitch appears once per event (the longest of its duplicates, the loudest velocity). */
+typedef struct srnn_qpiece {
+    int grid;
+    srnn_qnote *notes;
+    size_t n_notes;
+    srnn_event *events;
+    size_t n_events;
+} srnn_qpiece;
+
+/* Quantizes and groups piece into out (which it overwrites; release it after use).
+ * grid: steps a quarter note, 1..SRNN_GRID_MAX. */
+int srnn_piece_quantize(const srnn_piece *piece, int grid, srnn_qpiece *out) SRNN_WARN_UNUSED;
+void srnn_qpiece_release(srnn_qpiece *q);
+
 #endif

@@ -12,7 +12,22 @@
  *                     (exact up to 2 beats, coarser above)
  *   V1 .. V{n}        velocity bin of the following notes (only with velocity bins)
  * A pitch set outside the vocabulary is written exactly: the largest vocabulary chord inside
- * it, then single pitches for the rest.  Nothing maps to an unknown token. */
+ * it (most pitches; ties: the most frequent, i.e. the lowest id), then the same again on the
+ * remainder, ending with single pitches (ascending).  Nothing maps to an unknown token.
+ *
+ * One event (the notes at one grid step) is written as
+ *   [T..]* [V..] X1 D.. X2 D.. ...
+ * time shifts only when the event is later than the previous one (the first event counts from
+ * beat 0, so leading silence is kept); a velocity token (with bins) when the event's bin (from
+ * the mean velocity of its notes) differs from the last one written; then each part Xi of the
+ * decomposition with the duration of its longest note: a chord token holds its notes as long
+ * as the longest of them sounds, so no note is cut short and the harmony stays whole.
+ *
+ * Duration table (G steps a quarter): every step 1..2G; then up to 4G by G/4 (sixteenths at
+ * G=12); up to 8G by G/2; up to 16G by G (4 bars of 4/4 is the largest).  A duration between
+ * entries takes the nearest (halves up); one above 16G is written as 16G (counted in
+ * srnn_coverage.notes_clipped).  At G=12: 48 durations, 48 shifts; with 2 specials and 128
+ * pitches, 226 tokens before chords and velocity bins. */
 #ifndef SONGRNN_VOCAB_H
 #define SONGRNN_VOCAB_H
 
@@ -28,6 +43,15 @@ const char *srnn_mode_name(srnn_mode mode); /* "notes", "abc", "tabla" */
 int srnn_mode_from_name(const char *name);  /* the mode, or -1 */
 
 typedef struct srnn_vocab srnn_vocab; /* opaque */
+
+#define SRNN_VOCAB_MAX (1 << 20) /* tokens in any vocabulary */
+
+/* A vocabulary from its token strings (ids in the given order), for every mode: each string
+ * non-empty, at most 1024 bytes, all distinct; "<start>" and "<end>" must be among them.  In
+ * notes mode the strings must form a notes vocabulary (T1..T{4G}, N0..N127, V1..Vn, D tokens,
+ * chords "Cp.q..." ascending): grid, bins and chords are read from them. */
+int srnn_vocab_new_from_tokens(srnn_mode mode, const char *const *tokens, int n,
+                               srnn_vocab **out, srnn_error *err) SRNN_WARN_UNUSED;
 
 void srnn_vocab_free(srnn_vocab *vocab);
 srnn_mode srnn_vocab_mode(const srnn_vocab *vocab);
@@ -50,8 +74,14 @@ int srnn_vocab_load(const unsigned char *blob, size_t size, srnn_vocab **out,
 typedef struct srnn_notes_opts {
     int grid;          /* grid steps per quarter note; 0: 12 */
     int max_vocab;     /* bound on the vocabulary size; 0: 512 */
-    int velocity_bins; /* 0: no velocity tokens */
+    int velocity_bins; /* 0: no velocity tokens; at most 32 */
 } srnn_notes_opts;
+
+/* Checks opts (0 fields take their defaults): grid 1..SRNN_GRID_MAX, velocity_bins 0..32,
+ * max_vocab at least the tokens without chords and at most SRNN_VOCAB_MAX. */
+int srnn_notes_opts_check(const srnn_notes_opts *opts, srnn_error *err) SRNN_WARN_UNUSED;
+/* Tokens of a notes vocabulary before chords: specials, shifts, durations, pitches, bins. */
+int srnn_notes_base_size(int grid, int velocity_bins);
 
 /* What the chord vocabulary covers of the corpus it was built from. */
 typedef struct srnn_coverage {
@@ -61,10 +91,12 @@ typedef struct srnn_coverage {
     size_t events_covered;            /* events written as one pitch or chord token */
     size_t notes_covered;             /* notes inside such events */
     size_t tokens;                    /* tokens the corpus becomes */
+    size_t notes_clipped;             /* notes longer than the duration table's largest */
 } srnn_coverage;
 
 typedef struct srnn_notes_builder srnn_notes_builder;
 
+/* NULL only when out of memory; opts out of range are reported by finish. */
 srnn_notes_builder *srnn_notes_builder_new(const srnn_notes_opts *opts);
 void srnn_notes_builder_free(srnn_notes_builder *b);
 int srnn_notes_builder_add(srnn_notes_builder *b, const srnn_piece *piece) SRNN_WARN_UNUSED;
@@ -76,10 +108,14 @@ int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_cove
 /* Piece -> tokens, framed by <start> and <end>.  *tokens is malloc'ed. */
 int srnn_notes_encode(const srnn_vocab *vocab, const srnn_piece *piece, int32_t **tokens,
                       size_t *n, srnn_error *err) SRNN_WARN_UNUSED;
-/* Tokens -> piece (any token sequence, also a generated one: tokens out of place are skipped,
- * a pitch without a duration gets one grid step... never an error for valid ids). */
+/* Tokens -> piece (any token sequence, also a generated one, is decoded: a leading <start> is
+ * skipped, <end> ends the piece, a duration or <start> out of place is skipped, a pitch or
+ * chord without a duration lasts one beat, a pitch struck twice at one step is kept once with
+ * the longer duration).  Notes are on channel 0 with the velocity of the last V token (80
+ * before any or without bins).  An id outside the vocabulary is an error. */
 int srnn_notes_decode(const srnn_vocab *vocab, const int32_t *tokens, size_t n,
                       srnn_piece **out, srnn_error *err) SRNN_WARN_UNUSED;
-int srnn_notes_grid(const srnn_vocab *vocab);
+int srnn_notes_grid(const srnn_vocab *vocab);          /* 0 for another mode */
+int srnn_notes_velocity_bins(const srnn_vocab *vocab); /* 0 without bins */
 
 #endif
