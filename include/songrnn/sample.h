@@ -23,4 +23,29 @@ int srnn_sample_opts_check(const srnn_sample_opts *opts, srnn_error *err) SRNN_W
 int srnn_sample_token(const float *logits, int n, const srnn_sample_opts *opts, double u,
                       const uint8_t *mask, float *scratch);
 
+/* ---- generation: the network run one token at a time -------------------------------------- */
+
+struct srnn_nn;
+struct srnn_vocab;
+
+typedef struct srnn_generate_opts {
+    srnn_sample_opts sample;
+    int length;           /* notes: events (pitch or chord tokens); abc, tabla: tokens */
+    const int32_t *prime; /* tokens fed before sampling (may be NULL: <start> alone) */
+    size_t n_prime;
+    uint64_t seed;
+    /* Called with every sampled token as soon as it is chosen (live playback); a non-zero
+     * return stops generation.  May be NULL. */
+    int (*on_token)(int token, void *ud);
+    void *ud;
+} srnn_generate_opts;
+
+/* Runs the network from a fresh state over the primer, then samples until `length` is reached
+ * or, in abc and tabla mode, the end token is sampled (notes mode never ends early: <end> and
+ * <start> are never sampled there; the last event gets its duration token).  *out gets
+ * <start>, the primer, then the sampled tokens (malloc'ed); *n their count. */
+int srnn_generate(struct srnn_nn *nn, const struct srnn_vocab *vocab,
+                  const srnn_generate_opts *opts, int32_t **out, size_t *n,
+                  srnn_error *err) SRNN_WARN_UNUSED;
+
 #endif

@@ -46,4 +46,75 @@ int srnn_epoch_fit_batch(const srnn_dataset *ds, int B, int T);
 /* The seed of epoch e's shuffle, derived from the run's seed (never 0). */
 uint64_t srnn_epoch_seed(uint64_t seed, int64_t epoch);
 
+/* ---- the training loop ------------------------------------------------------------------ */
+
+struct srnn_nn;
+struct srnn_optim;
+
+typedef struct srnn_trainer_opts {
+    int batch, seq_len;  /* B streams of windows of T tokens */
+    int epochs;          /* run until state->epoch reaches this */
+    double max_seconds;  /* > 0: stop once this much wall time has passed */
+    double clip;         /* > 0: clip gradients to this global norm */
+    int patience;        /* > 0: stop when validation loss has not improved for this many epochs */
+    uint64_t seed;       /* shuffles and dropout are drawn from it and the epoch number */
+} srnn_trainer_opts;
+
+/* Where training stands; saved in the model file so that --resume goes on exactly. */
+typedef struct srnn_train_state {
+    int64_t epoch;        /* epochs completed */
+    int64_t step;         /* batches taken */
+    double best_val_loss; /* best validation (or training, without validation) loss; 0: none */
+    int bad_epochs;       /* epochs since it improved */
+} srnn_train_state;
+
+typedef struct srnn_epoch_stats {
+    int64_t epoch;               /* 1-based number of the epoch just completed */
+    double train_loss, val_loss; /* mean cross-entropy per token (nats); val NaN: no validation */
+    double train_acc, val_acc;   /* share of next tokens predicted exactly (argmax) */
+    double seconds;
+    uint64_t tokens;             /* training tokens of the epoch */
+    int improved;                /* the best loss so far */
+    int partial;                 /* cut short by max_seconds */
+} srnn_epoch_stats;
+
+typedef struct srnn_train_progress {
+    int64_t epoch, epochs;  /* the epoch running (1-based) and the target */
+    size_t batch, batches;  /* batches done in this epoch, and in all */
+    double loss;            /* running mean training loss of the epoch */
+    double tokens_per_s;
+    double eta_seconds;     /* to the end of the run (epochs or max_seconds), < 0 unknown */
+} srnn_train_progress;
+
+typedef enum srnn_train_end {
+    SRNN_TRAIN_DONE = 0,        /* all epochs run */
+    SRNN_TRAIN_EARLY_STOP = 1,  /* patience ran out: the best weights are back in the network */
+    SRNN_TRAIN_TIME_UP = 2,     /* max_seconds reached (the last epoch may be partial) */
+    SRNN_TRAIN_INTERRUPTED = 3, /* *stop was set: network and optimizer are back at the last
+                                   epoch boundary, so a resume goes on exactly */
+    SRNN_TRAIN_DIVERGED = 4,    /* the loss became NaN or infinite: back at the last boundary */
+} srnn_train_end;
+
+typedef struct srnn_train_hooks {
+    /* Every few batches; may be NULL. */
+    void (*progress)(const srnn_train_progress *p, void *ud);
+    /* After every epoch, with the network and optimizer as they are then (the moment to save a
+     * checkpoint and the history).  A non-zero return stops training with an error. */
+    int (*epoch_end)(const srnn_epoch_stats *s, const srnn_train_state *state, void *ud);
+    /* Set asynchronously (SIGINT) to stop at the next batch.  May be NULL. */
+    volatile int *stop;
+    void *ud;
+} srnn_train_hooks;
+
+/* Trains nn with opt on train, validating on val (may be empty) after every epoch.  *end says
+ * why it stopped; on SRNN_TRAIN_DIVERGED, err names the step. */
+int srnn_train_run(struct srnn_nn *nn, struct srnn_optim *opt, const srnn_dataset *train,
+                   const srnn_dataset *val, const srnn_trainer_opts *opts,
+                   srnn_train_state *state, const srnn_train_hooks *hooks, srnn_train_end *end,
+                   srnn_error *err) SRNN_WARN_UNUSED;
+
+/* Mean loss and accuracy of nn on ds (training mode off), windows of T in B' <= B streams. */
+int srnn_train_evaluate(struct srnn_nn *nn, const srnn_dataset *ds, int B, int T, double *loss,
+                        double *acc, srnn_error *err) SRNN_WARN_UNUSED;
+
 #endif

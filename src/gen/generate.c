@@ -1,0 +1,124 @@
+/* Generation: prime the network, then sample token after token through the step API. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "songrnn/nn.h"
+#include "songrnn/sample.h"
+#include "songrnn/vocab.h"
+
+/* Whether a token counts toward the length: notes mode counts events (pitch and chord
+ * tokens), the other modes every token. */
+static int counts(const srnn_vocab *v, int id)
+{
+    if (srnn_vocab_mode(v) != SRNN_MODE_NOTES)
+        return 1;
+    const char *s = srnn_vocab_token(v, id);
+    return s && (s[0] == 'N' || s[0] == 'C') && s[1] >= '0' && s[1] <= '9';
+}
+
+int srnn_generate(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o, int32_t **out,
+                  size_t *n, srnn_error *err)
+{
+    if (!nn || !v || !o || !out || !n)
+        return srnn_error_set(err, SRNN_EARG, "nothing to generate with");
+    *out = NULL;
+    *n = 0;
+    int rc = srnn_sample_opts_check(&o->sample, err);
+    if (rc != SRNN_OK)
+        return rc;
+    int V = srnn_vocab_size(v);
+    if (srnn_nn_get_config(nn)->vocab != V)
+        return srnn_error_set(err, SRNN_EINPUT, "the network's vocabulary (%d) is not the "
+                              "vocabulary's (%d)", srnn_nn_get_config(nn)->vocab, V);
+    if (o->length <= 0)
+        return srnn_error_set(err, SRNN_EARG, "length must be positive");
+    int start = srnn_vocab_start_id(v), end = srnn_vocab_end_id(v);
+    int notes = srnn_vocab_mode(v) == SRNN_MODE_NOTES;
+
+    /* Room for the primer and, in notes mode, several tokens an event (shift, duration...). */
+    size_t cap = o->n_prime + 1 + (size_t)o->length * (notes ? 4 : 1) + 16;
+    int32_t *seq = malloc(cap * sizeof *seq);
+    float *logits = malloc((size_t)V * sizeof *logits);
+    float *scratch = malloc((size_t)V * 3 * sizeof *scratch);
+    uint8_t *mask = malloc((size_t)V);
+    if (!seq || !logits || !scratch || !mask) {
+        free(seq);
+        free(logits);
+        free(scratch);
+        free(mask);
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    }
+    memset(mask, 1, (size_t)V);
+    mask[start] = 0;
+    if (notes)
+        mask[end] = 0;
+
+    size_t len = 0;
+    if (o->n_prime == 0 || o->prime[0] != start)
+        seq[len++] = start;
+    for (size_t i = 0; i < o->n_prime; i++) {
+        if (o->prime[i] < 0 || o->prime[i] >= V) {
+            rc = srnn_error_set(err, SRNN_EINPUT, "primer token %d is outside the vocabulary",
+                                o->prime[i]);
+            goto done;
+        }
+        seq[len++] = o->prime[i];
+    }
+
+    srnn_rng rng;
+    srnn_rng_seed(&rng, o->seed);
+    srnn_nn_step_reset(nn);
+    for (size_t i = 0; i + 1 < len; i++)
+        if ((rc = srnn_nn_step(nn, seq[i], NULL, err)) != SRNN_OK)
+            goto done;
+    int produced = 0;
+    int last = seq[len - 1];
+    while (produced < o->length) {
+        if ((rc = srnn_nn_step(nn, last, logits, err)) != SRNN_OK)
+            goto done;
+        int tok = srnn_sample_token(logits, V, &o->sample, srnn_rng_uniform(&rng), mask, scratch);
+        if (len == cap) {
+            size_t nc = cap * 2;
+            int32_t *ns = realloc(seq, nc * sizeof *ns);
+            if (!ns) {
+                rc = srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+                goto done;
+            }
+            seq = ns;
+            cap = nc;
+        }
+        seq[len++] = tok;
+        last = tok;
+        if (o->on_token && o->on_token(tok, o->ud))
+            break;
+        if (tok == end)
+            break;
+        produced += counts(v, tok);
+    }
+    /* In notes mode the last event wants its duration: one more step, durations only. */
+    if (notes && counts(v, last) && produced >= o->length) {
+        memset(mask, 0, (size_t)V);
+        for (int i = 0; i < V; i++) {
+            const char *s = srnn_vocab_token(v, i);
+            mask[i] = s && s[0] == 'D' && s[1] >= '0' && s[1] <= '9';
+        }
+        if ((rc = srnn_nn_step(nn, last, logits, err)) != SRNN_OK)
+            goto done;
+        int tok = srnn_sample_token(logits, V, &o->sample, srnn_rng_uniform(&rng), mask, scratch);
+        if (len < cap && mask[tok]) {
+            seq[len++] = tok;
+            if (o->on_token)
+                (void)o->on_token(tok, o->ud);
+        }
+    }
+    rc = SRNN_OK;
+    *out = seq;
+    *n = len;
+    seq = NULL;
+done:
+    free(seq);
+    free(logits);
+    free(scratch);
+    free(mask);
+    return rc;
+}
