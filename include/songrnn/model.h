@@ -122,4 +122,52 @@ int srnn_modelfile_read(const char *path, srnn_modelfile *mf, srnn_error *err) S
 /* CRC-32 (IEEE, reflected, as zlib): crc = srnn_crc32(0, data, n), chainable. */
 uint32_t srnn_crc32(uint32_t crc, const void *data, size_t n);
 
+/* ---- layer 2: the model as a whole ------------------------------------------------------- */
+
+typedef struct srnn_vocab srnn_vocab; /* vocab.h */
+typedef struct srnn_nn srnn_nn;       /* nn.h */
+typedef struct srnn_optim srnn_optim; /* nn.h */
+typedef struct srnn_model srnn_model; /* opaque */
+
+/* A new model for vocab (copied; the caller keeps its own): cfg's mode and net.vocab_size are
+ * taken from vocab, the network is created and initialized from cfg->train.seed. */
+int srnn_model_new(srnn_model **out, const srnn_model_config *cfg, const srnn_vocab *vocab,
+                   srnn_error *err) SRNN_WARN_UNUSED;
+void srnn_model_free(srnn_model *model);
+
+/* Saves atomically (a failed save leaves the previous file whole).  with_optimizer also writes
+ * the optimizer's state, when the model has an optimizer, for `train --resume`. */
+int srnn_model_save(const srnn_model *model, const char *path, int with_optimizer,
+                    srnn_error *err) SRNN_WARN_UNUSED;
+/* Loads and checks that vocabulary, network and optimizer state agree with the config. */
+int srnn_model_load(const char *path, srnn_model **out, srnn_error *err) SRNN_WARN_UNUSED;
+/* The same in memory (*bytes malloc'ed). */
+int srnn_model_encode(const srnn_model *model, int with_optimizer, unsigned char **bytes,
+                      size_t *size, srnn_error *err) SRNN_WARN_UNUSED;
+int srnn_model_decode(const unsigned char *bytes, size_t size, srnn_model **out,
+                      srnn_error *err) SRNN_WARN_UNUSED;
+
+const srnn_model_config *srnn_model_get_config(const srnn_model *model);
+/* The training part of the config, writable: counters, RNG state, settings of a resume. */
+srnn_model_traincfg *srnn_model_train_state(srnn_model *model);
+int srnn_model_mode(const srnn_model *model); /* srnn_mode */
+const srnn_vocab *srnn_model_vocab(const srnn_model *model);
+srnn_nn *srnn_model_net(srnn_model *model);
+size_t srnn_model_num_params(const srnn_model *model);
+
+/* The optimizer: present after loading a file saved with it, or once created here from the
+ * config's training settings (optimizer, lr, momentum, ...).  srnn_model_optim gives NULL
+ * while there is none; srnn_model_optim_create returns the existing one if there is. */
+srnn_optim *srnn_model_optim(srnn_model *model);
+int srnn_model_optim_create(srnn_model *model, srnn_optim **out, srnn_error *err)
+    SRNN_WARN_UNUSED;
+
+/* Per-epoch training history. */
+const srnn_history_entry *srnn_model_history(const srnn_model *model, size_t *n);
+int srnn_model_history_add(srnn_model *model, const srnn_history_entry *entry) SRNN_WARN_UNUSED;
+
+/* Parameter count of a network with this config, computed from the layout of nn.h without
+ * allocating; 0 when the config is invalid. */
+size_t srnn_model_count_params(const srnn_model_netcfg *net);
+
 #endif
