@@ -1,0 +1,17 @@
+/* Helpers of cmd_render.c that play shares: reading a sound input and finding a soundfont. */
+#ifndef SRNN_CLI_CMD_RENDER_H
+#define SRNN_CLI_CMD_RENDER_H
+
+#include <stddef.h>
+
+#include "options.h"
+#include "songrnn/notes.h"
+
+/* Reads a .mid or .abc file (--tune, --melody-only) into a new piece.  Returns 0, or 1 on an
+ * input error and 2 on a usage error, after reporting. */
+int cli_sound_load(const char *path, const srnn_opts *o, srnn_piece **out);
+/* The soundfont to use: the given one or the one found without flags, checked; its path goes
+ * into buf.  Returns 0, or 1 after reporting (no FluidSynth, none found, not a soundfont). */
+int cli_sound_soundfont(const char *given, char *buf, size_t size);
+
+#endif
