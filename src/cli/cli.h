@@ -15,6 +15,8 @@ typedef int (*cli_command_fn)(int argc, char **argv);
 
 int cmd_tokens(int argc, char **argv);
 int cmd_roundtrip(int argc, char **argv);
+int cmd_play(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 /* Prints "songrnn: FILE: message" (with ":LINE:COL" when err has a line) on stderr. */
 void cli_report(const char *file, const srnn_error *err);

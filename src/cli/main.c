@@ -15,6 +15,8 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"tokens", cmd_tokens, "print the token strings of files, one piece a line"},
     {"roundtrip", cmd_roundtrip, "tokenize and detokenize a MIDI file; report what was kept"},
+    {"play", cmd_play, "play a .mid or .abc file live through FluidSynth or a MIDI port"},
+    {"render", cmd_render, "convert .mid/.abc to .wav (offline, FluidSynth) or to a clean .mid"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
