@@ -7,7 +7,8 @@
  *                     (longer gaps: several tokens); no shift token between notes of one onset
  *   N0 .. N127        a single pitch
  *   C48.52.55         a chord: ascending pitches, octaves kept; only the corpus's most
- *                     frequent pitch sets (the vocabulary bound)
+ *                     frequent pitch sets (the vocabulary bound), most frequent first (ties:
+ *                     the lowest pitch where two sets differ goes with the set holding it)
  *   D1 .. D{..}       duration in grid steps of the pitch or chord token just before it
  *                     (exact up to 2 beats, coarser above)
  *   V1 .. V{n}        velocity bin of the following notes (only with velocity bins)

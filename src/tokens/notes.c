@@ -6,8 +6,6 @@
 
 #include "tokens_internal.h"
 
-int srnn__vocab_find_set(const srnn_vocab *v, pset s);
-
 #define DEFAULT_VELOCITY 80
 #define ENCODE_MAX_TOKENS ((size_t)1 << 27) /* a piece longer than this is refused */
 
@@ -19,8 +17,12 @@ static int duration_table(int grid, int64_t *out)
 {
     int n = 0;
     int64_t last = 0, g = grid;
-    for (int64_t d = 1; d <= 2 * g; d++)
-        out ? (void)(out[n] = d) : (void)0, n++, last = d;
+    for (int64_t d = 1; d <= 2 * g; d++) {
+        if (out)
+            out[n] = d;
+        n++;
+        last = d;
+    }
     const int64_t seg[3][3] = {{2 * g, 4 * g, g / 4}, {4 * g, 8 * g, g / 2}, {8 * g, 16 * g, g}};
     for (int s = 0; s < 3; s++) {
         int64_t step = seg[s][2] > 0 ? seg[s][2] : 1;
@@ -276,7 +278,8 @@ int srnn_notes_builder_add(srnn_notes_builder *b, const srnn_piece *piece)
     return rc;
 }
 
-/* Chords by frequency, ties by their ascending pitch lists compared lexicographically. */
+/* Chords by frequency; ties: the lowest pitch where two sets differ goes with the set that
+ * holds it (48.55 before 60.64.67; 48.55.60 before 48.60, where 55 decides). */
 static int chord_cmp(const void *a, const void *b)
 {
     const set_count *x = a, *y = b;
@@ -285,8 +288,6 @@ static int chord_cmp(const void *a, const void *b)
     pset d = {{x->set.w[0] ^ y->set.w[0], x->set.w[1] ^ y->set.w[1]}};
     if (!d.w[0] && !d.w[1])
         return 0;
-    /* The lowest pitch where they differ: the list holding it is smaller at that position
-     * unless the other one has ended there, which cannot be since sets differ above... */
     int p = d.w[0] ? __builtin_ctzll(d.w[0]) : 64 + __builtin_ctzll(d.w[1]);
     return (x->set.w[p >> 6] >> (p & 63) & 1) ? -1 : 1;
 }
@@ -576,7 +577,8 @@ int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn
         free(nb.a);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
-    qsort(nb.a, nb.n, sizeof *nb.a, decoded_cmp);
+    if (nb.n > 1)
+        qsort(nb.a, nb.n, sizeof *nb.a, decoded_cmp);
     for (size_t i = 0; i < nb.n && rc == SRNN_OK; i++) {
         const srnn_qnote *q = &nb.a[i];
         if (i > 0 && q->onset == nb.a[i - 1].onset && q->pitch == nb.a[i - 1].pitch)

@@ -60,6 +60,9 @@ struct srnn_vocab {
     uint32_t set_mask;
 };
 
+/* The index in sets of a pitch set, or -1 (vocab.c). */
+int srnn__vocab_find_set(const srnn_vocab *v, pset s);
+
 enum { TK_OTHER, TK_START, TK_END, TK_SHIFT, TK_DUR, TK_PITCH, TK_VEL };
 
 #endif

@@ -146,6 +146,16 @@ static void test_fallback_tie(void)
     CHECK_MSG(strcmp(got, want) == 0, "got  %s\nwant %s", got, want);
     srnn_vocab_free(v);
 
+    /* Equal counts: the lowest pitch where the sets differ decides (55: 48.55.60 first). */
+    srnn_piece *q = srnn_piece_new();
+    add(q, 0, 12, 48, 80), add(q, 0, 12, 60, 80);
+    add(q, 12, 12, 48, 80), add(q, 12, 12, 55, 80), add(q, 12, 12, 60, 80);
+    const srnn_piece *qs[] = {q};
+    srnn_vocab *w = build(qs, 1, BASE + 2, 0, NULL);
+    CHECK(srnn_vocab_lookup(w, "C48.55.60") == BASE && srnn_vocab_lookup(w, "C48.60") == BASE + 1);
+    srnn_vocab_free(w);
+    srnn_piece_free(q);
+
     /* Without room for chords, everything is single pitches, ascending. */
     v = build(ps, 1, BASE, 0, NULL);
     CHECK(srnn_vocab_size(v) == BASE);
@@ -379,8 +389,28 @@ static void test_decode_random(void)
     srnn_piece_free(p);
 }
 
+/* An empty piece is just its frame; a note a billion beats away is refused, not allocated. */
+static void test_edges(void)
+{
+    srnn_piece *p = srnn_piece_new();
+    const srnn_piece *ps[] = {p};
+    srnn_vocab *v = build(ps, 1, 0, 0, NULL);
+    CHECK(strcmp(encode_str(v, p), "<start> <end>") == 0);
+    srnn_note far = {.onset = 1e9, .duration = 1, .pitch = 60, .velocity = 64};
+    CHECK(srnn_piece_add_note(p, &far) == SRNN_OK);
+    int32_t *t = NULL;
+    size_t n = 0;
+    srnn_error err = {0};
+    CHECK(srnn_notes_encode(v, p, &t, &n, &err) == SRNN_EINPUT && t == NULL);
+    CHECK(strstr(err.msg, "too long") != NULL);
+    CHECK(srnn_notes_encode(NULL, p, &t, &n, &err) == SRNN_EARG);
+    srnn_vocab_free(v);
+    srnn_piece_free(p);
+}
+
 int main(void)
 {
+    test_edges();
     test_hand_piece();
     test_fallback_tie();
     test_velocity();
