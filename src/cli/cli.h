@@ -17,6 +17,8 @@ int cmd_tokens(int argc, char **argv);
 int cmd_roundtrip(int argc, char **argv);
 int cmd_play(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 /* Prints "songrnn: FILE: message" (with ":LINE:COL" when err has a line) on stderr. */
 void cli_report(const char *file, const srnn_error *err);

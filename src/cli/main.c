@@ -17,6 +17,8 @@ static const command COMMANDS[] = {
     {"roundtrip", cmd_roundtrip, "tokenize and detokenize a MIDI file; report what was kept"},
     {"play", cmd_play, "play a .mid or .abc file live through FluidSynth or a MIDI port"},
     {"render", cmd_render, "convert .mid/.abc to .wav (offline, FluidSynth) or to a clean .mid"},
+    {"info", cmd_info, "config, vocabulary size, parameter count, training history of a model"},
+    {"bench", cmd_bench, "time training and generation on synthetic tokens"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
