@@ -97,6 +97,63 @@ static void test_from_tokens(void)
     srnn_vocab_free(ref);
 }
 
+/* The standard CRC-32 (zlib's), written here from its definition. */
+static uint32_t crc32_ref(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
+    }
+    return ~c;
+}
+
+/* Damage that keeps the checksum right reaches the parser: it must refuse or accept, never
+ * crash, and what it accepts must be a consistent vocabulary. */
+static void test_blob_parser(void)
+{
+    CHECK(crc32_ref((const unsigned char *)"123456789", 9) == 0xCBF43926u);
+    srnn_vocab *v = notes_vocab(240, 2);
+    unsigned char *blob = NULL;
+    size_t size = 0;
+    srnn_error err = {0};
+    CHECK(srnn_vocab_save(v, &blob, &size, &err) == SRNN_OK);
+    uint32_t stored = (uint32_t)blob[size - 4] | (uint32_t)blob[size - 3] << 8 |
+                      (uint32_t)blob[size - 2] << 16 | (uint32_t)blob[size - 1] << 24;
+    CHECK(stored == crc32_ref(blob, size - 4));
+    unsigned char *c = malloc(size);
+    uint64_t r = 99;
+    int accepted = 0;
+    for (int it = 0; it < 5000; it++) {
+        memcpy(c, blob, size);
+        int k = 1 + it % 3;
+        for (int j = 0; j < k; j++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            size_t at = 8 + (size_t)(r >> 33) % (size - 12);
+            c[at] = (unsigned char)(r >> 20);
+        }
+        uint32_t crc = crc32_ref(c, size - 4);
+        for (int b = 0; b < 4; b++)
+            c[size - 4 + (size_t)b] = (unsigned char)(crc >> (8 * b));
+        srnn_vocab *w = NULL;
+        int rc = srnn_vocab_load(c, size, &w, &err);
+        CHECK((rc == SRNN_OK) == (w != NULL));
+        CHECK(rc == SRNN_OK || rc == SRNN_EINPUT);
+        if (w) {
+            accepted++;
+            for (int i = 0; i < srnn_vocab_size(w); i++)
+                CHECK(srnn_vocab_lookup(w, srnn_vocab_token(w, i)) == i);
+        }
+        srnn_vocab_free(w);
+    }
+    fprintf(stderr, "checksummed mutations accepted as valid vocabularies: %d of 5000\n",
+            accepted);
+    free(c);
+    free(blob);
+    srnn_vocab_free(v);
+}
+
 static void test_blob(void)
 {
     srnn_vocab *v = notes_vocab(250, 3);
@@ -181,5 +238,6 @@ int main(void)
     test_lookup();
     test_from_tokens();
     test_blob();
+    test_blob_parser();
     return check_finish("test_vocab");
 }
