@@ -664,6 +664,46 @@ static void test_files(void)
     srnn_modelfile_release(&c);
 }
 
+/* A version-1 file written by tools/make_model_fixture.py (Python's struct and zlib.crc32,
+ * from the format description alone): this reader agrees with an independent writer and keeps
+ * reading version-1 files. */
+static void test_fixture(void)
+{
+    const char *root = getenv("SRNN_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/model/fixtures/v1.srnn", root ? root : ".");
+    srnn_modelfile mf;
+    srnn_error err;
+    int rc = srnn_modelfile_read(path, &mf, &err);
+    CHECK_MSG(rc == 0, "%s: %s", path, err.msg);
+    if (rc)
+        return;
+    const srnn_model_config *c = &mf.config;
+    CHECK(c->mode == 1 && strcmp(c->net.cell, "rnn") == 0 && c->net.vocab_size == 6);
+    CHECK(c->net.embed == 3 && c->net.conv_channels == 0 && c->net.layers == 1);
+    CHECK(c->net.hidden == 2 && c->net.dropout == 0.5);
+    CHECK(c->train.seq_len == 32 && c->train.batch == 4);
+    CHECK(strcmp(c->train.optimizer, "sgd") == 0 && c->train.lr == 0.05);
+    CHECK(c->train.momentum == 0.9 && c->train.seed == UINT64_MAX - 1);
+    CHECK(c->train.epoch == 4 && c->train.step == 40 && c->train.rng_state[3] == 0xDEADBEEFu);
+    CHECK(c->train.rng_state[0] == 0 && c->tempo == 96.0);
+    /* Keys the file leaves out keep their defaults. */
+    CHECK(c->tok.grid == 12 && c->train.clip == 5.0 && c->train.patience == 3);
+    CHECK(mf.vocab_size == 22 && memcmp(mf.vocab, "opaque vocabulary blob", 22) == 0);
+    CHECK(mf.n_params == 10);
+    for (size_t i = 0; i < mf.n_params && i < 10; i++)
+        CHECK(mf.params[i] == (float)i / 8.0f - 1.0f);
+    CHECK(mf.n_opt_state == 10 && mf.opt_state[9] == 0.25f);
+    CHECK(mf.n_history == 2);
+    if (mf.n_history == 2) {
+        CHECK(mf.history[0].train_loss == 3.0 && mf.history[0].val_loss == 3.5);
+        CHECK(mf.history[0].train_acc == 0.25 && mf.history[0].val_acc == 0.125);
+        CHECK(mf.history[1].seconds == 2.5 && mf.history[1].tokens == 640);
+        CHECK(isnan(mf.history[1].val_loss));
+    }
+    srnn_modelfile_release(&mf);
+}
+
 static void test_bad_arguments(void)
 {
     srnn_modelfile a;
@@ -696,6 +736,7 @@ int main(void)
     test_foreign();
     test_handmade();
     test_files();
+    test_fixture();
     test_bad_arguments();
     return check_finish("test_modelfile");
 }
