@@ -28,7 +28,8 @@
  * G=12); up to 8G by G/2; up to 16G by G (4 bars of 4/4 is the largest).  A duration between
  * entries takes the nearest (halves up); one above 16G is written as 16G (counted in
  * srnn_coverage.notes_clipped).  At G=12: 48 durations, 48 shifts; with 2 specials and 128
- * pitches, 226 tokens before chords and velocity bins. */
+ * pitches, 226 tokens before chords and velocity bins.  Ids of a built vocabulary in this
+ * order: <start> (0), <end> (1), T1.., D.., N0..N127, V1.., then chords, most frequent first. */
 #ifndef SONGRNN_VOCAB_H
 #define SONGRNN_VOCAB_H
 
