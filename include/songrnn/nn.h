@@ -126,6 +126,10 @@ const srnn_real *srnn_nn_step_hidden(const srnn_nn *nn, int layer, int *size);
 /* Multiply-adds of one token through the network, forward only (for FLOP/s figures). */
 double srnn_nn_flops_per_token(const srnn_nn *nn);
 
+/* The rate of a square M x M x M GEMM in this precision, GFLOP/s, timed for about `seconds`
+ * (a yardstick for the network's effective rate). */
+double srnn_nn_gemm_gflops(int m, double seconds);
+
 /* Threads used by OpenBLAS (0: all cores).  The element-wise passes are single-threaded. */
 void srnn_nn_set_threads(int n);
 

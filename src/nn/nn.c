@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blas.h"
@@ -666,4 +667,37 @@ void srnn_nn_set_threads(int n)
         n = c > 0 ? (int)c : 1;
     }
     openblas_set_num_threads(n);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+double srnn_nn_gemm_gflops(int m, double seconds)
+{
+    if (m < 1 || m > 8192)
+        return 0;
+    size_t n = (size_t)m * m;
+    real *a = malloc(n * sizeof(real)), *b = malloc(n * sizeof(real)), *c = calloc(n, sizeof(real));
+    if (!a || !b || !c) {
+        free(a), free(b), free(c);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (real)((i * 7 % 13) * 0.01);
+        b[i] = (real)((i * 5 % 11) * 0.01);
+    }
+    GEMM_NN(m, m, m, a, m, b, m, 0, c, m); /* warm-up: threads started, pages touched */
+    int reps = 0;
+    double t0 = now_s(), t;
+    do {
+        GEMM_NN(m, m, m, a, m, b, m, 0, c, m);
+        reps++;
+        t = now_s() - t0;
+    } while (t < seconds);
+    free(a), free(b), free(c);
+    return 2.0 * m * (double)m * m * reps / t / 1e9;
 }
