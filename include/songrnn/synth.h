@@ -123,7 +123,8 @@ int srnn_player_open(const srnn_player_opts *opts, srnn_player **out, srnn_error
 int srnn_player_push(srnn_player *p, const srnn_synth_event *ev, srnn_error *err)
     SRNN_WARN_UNUSED;
 /* Seconds of playback so far on the synth's clock (0 before playback starts), so a producer
- * can stay a little ahead without running far ahead. */
+ * can stay a little ahead without running far ahead.  HUGE_VAL once playback has ended
+ * (finished, interrupted or failed), so a producer waiting on it never waits forever. */
 double srnn_player_clock(srnn_player *p);
 /* No more events: blocks until everything has played (plus the tail) or until interrupted. */
 int srnn_player_finish(srnn_player *p, srnn_error *err) SRNN_WARN_UNUSED;

@@ -139,21 +139,24 @@ int cmd_play(int argc, char **argv)
     sigaction(SIGTERM, &sa, &old_term);
 
     int status = EXIT_OK;
+    srnn_error push_err = {0};
     for (size_t i = 0; i < n && !g_interrupted; i++) {
         /* Stay about a second ahead, as a generator producing in real time would. */
         while (!g_interrupted && ev[i].time > srnn_player_clock(player) + PRODUCER_AHEAD)
             sleep_ms(10);
         if (g_interrupted)
             break;
-        if (srnn_player_push(player, &ev[i], &err) != 0) {
-            cli_report(in, &err);
+        if (srnn_player_push(player, &ev[i], &push_err) != 0) {
             status = EXIT_ERROR;
             break;
         }
     }
+    /* A failing synth also fails the pushes after it: its own message says more. */
     if (srnn_player_finish(player, &err) != 0) {
         cli_report(portmidi ? "portmidi" : "fluidsynth", &err);
         status = EXIT_ERROR;
+    } else if (status != EXIT_OK) {
+        cli_report(in, &push_err);
     }
     srnn_player_stats st;
     srnn_player_get_stats(player, &st);

@@ -219,6 +219,7 @@ static int fl_send(void *self, const srnn_synth_event *ev, srnn_error *err)
 static int fl_start(void *self, srnn_error *err)
 {
     fluid_backend *b = self;
+    srnn_synth_quiet_alsa();
     b->driver = new_fluid_audio_driver(b->settings, b->synth);
     if (!b->driver) {
         char *name = NULL;
@@ -270,6 +271,22 @@ static void fl_close(void *self)
     free(b);
 }
 
+typedef struct driver_names {
+    const char *want;
+    int found;
+    char names[160];
+} driver_names;
+
+static void collect_driver(void *data, const char *name, const char *option)
+{
+    (void)name;
+    driver_names *d = data;
+    if (strcmp(option, d->want) == 0)
+        d->found = 1;
+    size_t len = strlen(d->names);
+    snprintf(d->names + len, sizeof d->names - len, "%s%s", len ? ", " : "", option);
+}
+
 int srnn_fluid_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_backend *be,
                             srnn_error *err)
 {
@@ -291,9 +308,14 @@ int srnn_fluid_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_b
         return rc;
     }
     if (drv) {
-        if (fluid_settings_setstr(b->settings, "audio.driver", drv) != FLUID_OK) {
+        /* FluidSynth accepts any string here and fails only when the driver is created, after
+         * the music has been queued; say it now, with the names it knows. */
+        driver_names dn = {drv, 0, {0}};
+        fluid_settings_foreach_option(b->settings, "audio.driver", &dn, collect_driver);
+        if (!dn.found || fluid_settings_setstr(b->settings, "audio.driver", drv) != FLUID_OK) {
             fl_close(b);
-            return srnn_error_set(err, SRNN_EARG, "FluidSynth has no audio driver '%s'", drv);
+            return srnn_error_set(err, SRNN_EARG, "FluidSynth has no audio driver '%s' (it has: %s)",
+                                  drv, dn.names[0] ? dn.names : "none");
         }
     }
     if (drv && strcmp(drv, "file") == 0) {

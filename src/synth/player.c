@@ -8,6 +8,7 @@
  * that stalls for less than the lookahead never shows as jitter; one that falls further behind
  * shows as lateness, which is measured per event where it is played. */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -306,7 +307,7 @@ double srnn_player_clock(srnn_player *p)
     if (!p)
         return 0;
     pthread_mutex_lock(&p->mu);
-    double t = p->started && !p->done ? p->be.now(p->be.self) : p->done ? p->clock_end : 0;
+    double t = p->done ? HUGE_VAL : p->started ? p->be.now(p->be.self) : 0;
     pthread_mutex_unlock(&p->mu);
     return t;
 }
@@ -344,7 +345,9 @@ void srnn_player_get_stats(srnn_player *p, srnn_player_stats *s)
     s->late_max = p->late_max;
     s->late_mean = p->late_n ? p->late_sum / (double)p->late_n : 0;
     pthread_mutex_unlock(&p->stats_mu);
-    s->clock = srnn_player_clock(p);
+    pthread_mutex_lock(&p->mu);
+    s->clock = p->done ? p->clock_end : p->started ? p->be.now(p->be.self) : 0;
+    pthread_mutex_unlock(&p->mu);
     s->interrupted = atomic_load(&p->interrupt);
 }
 

@@ -16,6 +16,31 @@ int srnn_synth_have_portmidi(void)
     return SRNN_HAVE_PORTMIDI;
 }
 
+/* ALSA, under PortMidi and FluidSynth, prints to stderr when there is no sequencer or sound
+ * device (as on machines without sound hardware).  A library must not print: a silent error handler is installed
+ * through dlsym, so no ALSA header or link is needed and nothing happens where ALSA is absent. */
+static void alsa_quiet(const char *file, int line, const char *function, int e, const char *fmt,
+                       ...)
+{
+    (void)file;
+    (void)line;
+    (void)function;
+    (void)e;
+    (void)fmt;
+}
+
+void srnn_synth_quiet_alsa(void)
+{
+    typedef void (*handler_t)(const char *, int, const char *, int, const char *, ...);
+    typedef int (*set_t)(handler_t);
+    void *sym = dlsym(RTLD_DEFAULT, "snd_lib_error_set_handler");
+    if (sym) {
+        set_t set;
+        memcpy(&set, &sym, sizeof set);
+        set(alsa_quiet);
+    }
+}
+
 #define NO_PORTS_HINT                                                                           \
     "(see songrnn play --list-ports), or play through FluidSynth instead: --synth fluidsynth"
 
@@ -54,34 +79,9 @@ int srnn_synth_list_ports(srnn_synth_port **ports, size_t *n, srnn_error *err)
  * as much on time as the rest. */
 #define PM_STARTUP_MS 50
 
-/* ALSA, under PortMidi, prints to stderr when there is no sequencer device (as on machines
- * without sound hardware).  A library must not print: a silent error handler is installed
- * through dlsym, so no ALSA header or link is needed and nothing happens where ALSA is absent. */
-static void alsa_quiet(const char *file, int line, const char *function, int e, const char *fmt,
-                       ...)
-{
-    (void)file;
-    (void)line;
-    (void)function;
-    (void)e;
-    (void)fmt;
-}
-
-static void quiet_alsa(void)
-{
-    typedef void (*handler_t)(const char *, int, const char *, int, const char *, ...);
-    typedef int (*set_t)(handler_t);
-    void *sym = dlsym(RTLD_DEFAULT, "snd_lib_error_set_handler");
-    if (sym) {
-        set_t set;
-        memcpy(&set, &sym, sizeof set);
-        set(alsa_quiet);
-    }
-}
-
 static int pm_init(srnn_error *err)
 {
-    quiet_alsa();
+    srnn_synth_quiet_alsa();
     if (!Pt_Started() && Pt_Start(1, NULL, NULL) != ptNoError)
         return srnn_error_set(err, SRNN_EIO, "PortMidi: cannot start the timer");
     PmError e = Pm_Initialize();

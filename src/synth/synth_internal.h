@@ -41,6 +41,9 @@ int srnn_wav_close(srnn_wav_writer *w, srnn_error *err) SRNN_WARN_UNUSED;
 /* Removes the temporary file (after an error). */
 void srnn_wav_abort(srnn_wav_writer *w);
 
+/* Silences ALSA's error printing (looked up with dlsym; nothing happens without ALSA). */
+void srnn_synth_quiet_alsa(void);
+
 /* ---- the live player's backends ---------------------------------------------------------- */
 
 typedef struct srnn_player srnn_player;
