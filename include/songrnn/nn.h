@@ -110,6 +110,9 @@ void srnn_nn_reset_stream(srnn_nn *nn, int b);
  * uses the masks as they are; srnn_nn_dropout_mask gives layer l's mask, [T][B][H] values 0 or
  * 1/(1-p), for a window of B x T (allocating it) so tests can set it.  NULL on bad arguments. */
 void srnn_nn_set_dropout_fixed(srnn_nn *nn, int fixed);
+/* Reseeds the generator of the dropout masks (srnn_nn_init seeds it too), e.g. per epoch, so a
+ * resumed run draws the same masks as an uninterrupted one. */
+void srnn_nn_seed_dropout(srnn_nn *nn, uint64_t seed);
 srnn_real *srnn_nn_dropout_mask(srnn_nn *nn, int layer, int B, int T);
 
 /* ---- generation: one token in, logits out (batch 1) ------------------------------------ */

@@ -345,6 +345,12 @@ void srnn_nn_set_dropout_fixed(srnn_nn *nn, int fixed)
         nn->dropout_fixed = fixed != 0;
 }
 
+void srnn_nn_seed_dropout(srnn_nn *nn, uint64_t seed)
+{
+    if (nn)
+        nn_rng_seed(&nn->rng, seed ^ 0x5bd1e9955bd1e995ULL);
+}
+
 static int max_dim(const srnn_nn *nn)
 {
     int m = nn->E;

@@ -426,6 +426,16 @@ static void test_dropout_net(void)
     srnn_nn_reset_state(nn);
     CHECK(srnn_nn_forward(nn, in, NULL, B, T, &loss, &err) == 0);
     CHECK(max_diff(b, srnn_nn_logits(nn), B * T * V) > 1e-3);
+    /* reseeding reproduces the masks */
+    float c[B * T * V];
+    srnn_nn_seed_dropout(nn, 99);
+    srnn_nn_reset_state(nn);
+    CHECK(srnn_nn_forward(nn, in, NULL, B, T, &loss, &err) == 0);
+    memcpy(c, srnn_nn_logits(nn), sizeof c);
+    srnn_nn_seed_dropout(nn, 99);
+    srnn_nn_reset_state(nn);
+    CHECK(srnn_nn_forward(nn, in, NULL, B, T, &loss, &err) == 0);
+    CHECK(max_diff(c, srnn_nn_logits(nn), B * T * V) == 0);
     /* fixed all-ones masks scaled by 1: the eval output again */
     srnn_nn_set_dropout_fixed(nn, 1);
     for (int l = 0; l < 2; l++) {
