@@ -23,7 +23,9 @@
  *   PARM  u64 n, n float32: the network's parameter buffer.
  *   OPTS  u64 n, n float32: the optimizer's state buffer.
  *   HIST  u32 n, u32 record size (48), n records: f64 train loss, val loss, train acc,
- *         val acc, seconds, u64 tokens. */
+ *         val acc, seconds, u64 tokens.
+ *   PRIM  u32 n, u32 length, n x length u32 tokens: windows of the training data that
+ *         `generate` starts from when it is given no primer (optional). */
 #ifndef SONGRNN_MODEL_H
 #define SONGRNN_MODEL_H
 
@@ -104,6 +106,8 @@ typedef struct srnn_modelfile {
     size_t n_opt_state;
     srnn_history_entry *history;
     size_t n_history;
+    uint32_t *primers; /* [n_primers][primer_len]; NULL and 0: none */
+    size_t n_primers, primer_len;
 } srnn_modelfile;
 
 void srnn_modelfile_release(srnn_modelfile *mf);
@@ -166,6 +170,11 @@ int srnn_model_optim_create(srnn_model *model, srnn_optim **out, srnn_error *err
 const srnn_history_entry *srnn_model_history(const srnn_model *model, size_t *n);
 int srnn_model_history_add(srnn_model *model, const srnn_history_entry *entry) SRNN_WARN_UNUSED;
 
+/* Windows of training tokens to start generation from (copied): n windows of len tokens. */
+int srnn_model_set_primers(srnn_model *model, const int32_t *tokens, size_t n, size_t len)
+    SRNN_WARN_UNUSED;
+/* The stored windows ([*n][*len]), or NULL when there are none. */
+const uint32_t *srnn_model_primers(const srnn_model *model, size_t *n, size_t *len);
 /* Parameter count of a network with this config, computed from the layout of nn.h without
  * allocating; 0 when the config is invalid. */
 size_t srnn_model_count_params(const srnn_model_netcfg *net);

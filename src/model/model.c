@@ -1,6 +1,7 @@
 /* The model as a whole: config + vocabulary + network (+ optimizer, history), saved and loaded
  * through the codec of modelfile.c.  Loading checks every part against the config before the
  * network is allocated, so a file cannot ask for more memory than its own weights take. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ struct srnn_model {
     srnn_optim *optim;
     srnn_history_entry *history;
     size_t n_history, cap_history;
+    uint32_t *primers; /* [n_primers][primer_len] */
+    size_t n_primers, primer_len;
 };
 
 size_t srnn_model_count_params(const srnn_model_netcfg *n)
@@ -78,6 +81,7 @@ void srnn_model_free(srnn_model *m)
     srnn_nn_free(m->net);
     srnn_optim_free(m->optim);
     free(m->history);
+    free(m->primers);
     free(m);
 }
 
@@ -190,6 +194,9 @@ int srnn_model_encode(const srnn_model *m, int with_optimizer, unsigned char **b
     }
     mf.history = m->history;
     mf.n_history = m->n_history;
+    mf.primers = m->primers;
+    mf.n_primers = m->n_primers;
+    mf.primer_len = m->primer_len;
     rc = srnn_modelfile_encode(&mf, bytes, size, err);
     free(mf.vocab);
     return rc;
@@ -273,6 +280,18 @@ static int from_file(srnn_modelfile *mf, srnn_model **out, srnn_error *err)
     m->n_history = m->cap_history = mf->n_history;
     mf->history = NULL;
     mf->n_history = 0;
+    /* Primers are tokens: each must be in the vocabulary. */
+    for (size_t i = 0; i < mf->n_primers * mf->primer_len; i++)
+        if (mf->primers[i] >= (uint32_t)srnn_vocab_size(m->vocab)) {
+            rc = srnn_error_set(err, SRNN_EINPUT, "damaged model file: primer token %u outside "
+                                "the vocabulary", mf->primers[i]);
+            goto fail;
+        }
+    m->primers = mf->primers;
+    m->n_primers = mf->n_primers;
+    m->primer_len = mf->primer_len;
+    mf->primers = NULL;
+    mf->n_primers = mf->primer_len = 0;
     *out = m;
     return SRNN_OK;
 fail:
@@ -367,4 +386,37 @@ int srnn_model_history_add(srnn_model *m, const srnn_history_entry *e)
     }
     m->history[m->n_history++] = *e;
     return SRNN_OK;
+}
+
+int srnn_model_set_primers(srnn_model *m, const int32_t *tokens, size_t n, size_t len)
+{
+    if (!m || (!tokens && n && len))
+        return SRNN_EARG;
+    if (len && n > SIZE_MAX / len / sizeof(uint32_t))
+        return SRNN_EARG;
+    int V = srnn_vocab_size(m->vocab);
+    uint32_t *p = malloc((n * len + 1) * sizeof *p);
+    if (!p)
+        return SRNN_ENOMEM;
+    for (size_t i = 0; i < n * len; i++) {
+        if (tokens[i] < 0 || tokens[i] >= V) {
+            free(p);
+            return SRNN_EARG;
+        }
+        p[i] = (uint32_t)tokens[i];
+    }
+    free(m->primers);
+    m->primers = p;
+    m->n_primers = n;
+    m->primer_len = len;
+    return SRNN_OK;
+}
+
+const uint32_t *srnn_model_primers(const srnn_model *m, size_t *n, size_t *len)
+{
+    if (n)
+        *n = m && m->primers ? m->n_primers : 0;
+    if (len)
+        *len = m && m->primers ? m->primer_len : 0;
+    return m && m->n_primers ? m->primers : NULL;
 }

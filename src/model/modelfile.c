@@ -362,8 +362,11 @@ int srnn_modelfile_encode(const srnn_modelfile *mf, unsigned char **out, size_t 
     *out = NULL;
     *size = 0;
     if ((!mf->vocab && mf->vocab_size) || (!mf->params && mf->n_params) ||
-        (!mf->opt_state && mf->n_opt_state) || (!mf->history && mf->n_history))
+        (!mf->opt_state && mf->n_opt_state) || (!mf->history && mf->n_history) ||
+        (!mf->primers && mf->n_primers && mf->primer_len))
         return srnn_error_set(err, SRNN_EARG, "array without data");
+    if (mf->n_primers > UINT32_MAX || mf->primer_len > UINT32_MAX)
+        return srnn_error_set(err, SRNN_EARG, "too many primers");
     if (!mf->vocab_size)
         return srnn_error_set(err, SRNN_EARG, "no vocabulary");
     if (mf->n_history > UINT32_MAX)
@@ -409,6 +412,14 @@ int srnn_modelfile_encode(const srnn_modelfile *mf, unsigned char **out, size_t 
             w_f64(&w, h->seconds);
             w_u64(&w, h->tokens);
         }
+        w_section_end(&w, at);
+    }
+    if (mf->n_primers && mf->primer_len) {
+        at = w_section_begin(&w, "PRIM");
+        w_u32(&w, (uint32_t)mf->n_primers);
+        w_u32(&w, (uint32_t)mf->primer_len);
+        for (size_t i = 0; i < mf->n_primers * mf->primer_len; i++)
+            w_u32(&w, mf->primers[i]);
         w_section_end(&w, at);
     }
 
@@ -613,6 +624,24 @@ static int d_history(rbuf *r, srnn_modelfile *mf, srnn_error *err)
     return SRNN_OK;
 }
 
+static int d_primers(rbuf *r, srnn_modelfile *mf, srnn_error *err)
+{
+    uint32_t n, len;
+    if (r_u32(r, &n) || r_u32(r, &len))
+        return bad(err, "primers cut short");
+    if ((uint64_t)n * len * 4 != r->len - r->pos)
+        return bad(err, "primer count does not match its length");
+    uint32_t *p = malloc(((size_t)n * len + 1) * sizeof *p);
+    if (!p)
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    for (size_t i = 0; i < (size_t)n * len; i++)
+        (void)r_u32(r, &p[i]); /* cannot fail: the length was checked */
+    mf->primers = p;
+    mf->n_primers = n;
+    mf->primer_len = len;
+    return SRNN_OK;
+}
+
 void srnn_modelfile_release(srnn_modelfile *mf)
 {
     if (!mf)
@@ -621,13 +650,14 @@ void srnn_modelfile_release(srnn_modelfile *mf)
     free(mf->params);
     free(mf->opt_state);
     free(mf->history);
+    free(mf->primers);
     memset(mf, 0, sizeof *mf);
 }
 
-enum { S_CONF, S_VOCB, S_PARM, S_OPTS, S_HIST, S_COUNT };
-static const char TAGS[S_COUNT][5] = {"CONF", "VOCB", "PARM", "OPTS", "HIST"};
+enum { S_CONF, S_VOCB, S_PARM, S_OPTS, S_HIST, S_PRIM, S_COUNT };
+static const char TAGS[S_COUNT][5] = {"CONF", "VOCB", "PARM", "OPTS", "HIST", "PRIM"};
 static const char *const NAMES[S_COUNT] = {"config", "vocabulary", "weights", "optimizer state",
-                                           "history"};
+                                           "history", "primers"};
 
 static int decode_sections(rbuf *body, srnn_modelfile *mf, srnn_error *err)
 {
@@ -683,6 +713,9 @@ static int decode_sections(rbuf *body, srnn_modelfile *mf, srnn_error *err)
             break;
         case S_HIST:
             rc = d_history(&sec, mf, err);
+            break;
+        case S_PRIM:
+            rc = d_primers(&sec, mf, err);
             break;
         }
         if (rc)

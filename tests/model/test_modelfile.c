@@ -86,6 +86,11 @@ static void sample(srnn_modelfile *mf, int with_extras)
         mf->history[i].tokens = 1000000000000ull + i;
     }
     mf->history[2].val_loss = NAN; /* no validation that epoch */
+    mf->n_primers = 3;
+    mf->primer_len = 4;
+    mf->primers = malloc(12 * sizeof *mf->primers);
+    for (size_t i = 0; i < 12; i++)
+        mf->primers[i] = (uint32_t)(i * 3 + 1);
 }
 
 static int same_bits(const void *a, const void *b, size_t n)
@@ -170,6 +175,10 @@ static void test_roundtrip(void)
         if (!extras) {
             CHECK(b.opt_state == NULL && b.n_opt_state == 0);
             CHECK(b.history == NULL && b.n_history == 0);
+            CHECK(b.primers == NULL && b.n_primers == 0);
+        } else {
+            CHECK(b.n_primers == 3 && b.primer_len == 4 && b.primers &&
+                  b.primers[0] == 1 && b.primers[11] == 34);
         }
         /* The header by hand: magic, version 1, total size. */
         CHECK(n > 28 && memcmp(bytes, "\x89songrnn\r\n\x1a\n", 12) == 0);
