@@ -1,4 +1,4 @@
-import sys; sys.path.insert(0,'/tmp/gen')
+import sys; sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from abcnote import abc
 L='CDEFGAB'
 def deg(d, base_oct):

@@ -1,4 +1,4 @@
-import sys; sys.path.insert(0,'/tmp/gen')
+import sys; sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from abcnote import abc
 bars = """C4 E4 G4 C5 E5
 C4 D4 A4 D5 F5

@@ -2,7 +2,8 @@
 (verse 1: melody over a left-hand pattern; verse 2: melody with a chord tone below, denser LH)."""
 import sys, re, importlib.util, importlib.machinery
 from fractions import Fraction as Fr
-loader = importlib.machinery.SourceFileLoader('mpc', '/work/main/tools/make_piano_corpus')
+import os
+loader = importlib.machinery.SourceFileLoader('mpc', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'tools', 'make_piano_corpus'))
 spec = importlib.util.spec_from_loader('mpc', loader); M = importlib.util.module_from_spec(spec); loader.exec_module(M)
 
 PC = {'C':0,'D':2,'E':4,'F':5,'G':7,'A':9,'B':11}
@@ -37,8 +38,10 @@ class Renderer:
             return (0 if a == keyed else 1, 0 if (a < 0) == self.flat or a == 0 else 1)
         letter, a, o = min(cands, key=score)
         cur = bar_acc.get((letter, o), self.acc.get(letter, 0))
-        mark = '' if cur == a else {-1:'_',0:'=',1:'^'}[a]
+        cur_pc = bar_acc.get(letter, self.acc.get(letter, 0))  # abc2midi's reading
+        mark = '' if cur == a and cur_pc == a else {-1:'_',0:'=',1:'^'}[a]
         bar_acc[(letter, o)] = a
+        bar_acc[letter] = a
         s = letter.lower() if o >= 5 else letter
         s = mark + s + ("'" * (o-5) if o >= 5 else ',' * (4-o))
         return s
@@ -91,6 +94,8 @@ def lh_pattern(style, chords, bar_len, unit):
         upper = [octave if seventh is None else b + 10, third, fifth + 12]
         chord_tones = sorted({fifth, third, octave if seventh is None else seventh})
         if style == 'block':
+            ev.append(([b] + chord_tones, share))
+        elif style == 'waltz' and share % Fr(1,4):
             ev.append(([b] + chord_tones, share))
         elif style == 'waltz':  # bass, chord, chord
             n = int(share / Fr(1,4)); 

@@ -1,4 +1,4 @@
-import sys; sys.path.insert(0,'/tmp/gen')
+import sys; sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from abcnote import abc
 NAMES=['C','C#','D','D#','E','F','F#','G','G#','A','A#','B']
 def nm(p): return abc(NAMES[p%12]+str(p//12-1))
