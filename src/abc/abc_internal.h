@@ -50,6 +50,7 @@ typedef struct abc_voice {
     char id[32];
     abc_feat *f;
     size_t n, cap;
+    int start_repeat; /* a :| without |: repeats from the start (abc_fix_repeats) */
 } abc_voice;
 
 /* A parsed tune: what playing needs. */
@@ -68,6 +69,10 @@ typedef struct abc_tune {
 int abc_parse_tune(const char *text, size_t len, int first_line, const srnn_abc_options *opt,
                    abc_tune *tune, srnn_error *err);
 void abc_tune_clear(abc_tune *tune);
+
+/* Adds the |: that a :| or an ending lacks, where abc2midi assumes it: after the last || or
+ * :| before it, else at the start. */
+void abc_fix_repeats(abc_voice *v);
 
 /* Expands repeats and parts and writes the notes and metadata into piece. */
 int abc_play(const abc_tune *tune, unsigned flags, srnn_piece *piece, srnn_error *err);

@@ -550,8 +550,11 @@ static int chord(ctx *c, const char **pp, const char *e)
             p++;
             break;
         }
-        if (ch == ' ' || ch == '\t' || ch == ')' || ch == '(' || is_decoration_letter(ch)) {
-            p++;
+        if ((ch == '(' && p + 1 < e && isdigit((unsigned char)p[1])) || ch == '%' || ch == '|') {
+            return fail(c, open, "unterminated chord '['");
+        } else if (ch == ' ' || ch == '\t' || ch == ')' || ch == '(' || ch == '+' ||
+                   is_decoration_letter(ch)) {
+            p++; /* slurs, decorations, the '+' of old +chords+ */
         } else if (ch == '!' || ch == '"') {
             const char *q = memchr(p + 1, ch, (size_t)(e - p - 1));
             if (!q)
@@ -568,13 +571,12 @@ static int chord(ctx *c, const char **pp, const char *e)
                 return r;
             if (first_len < 0)
                 first_len = len;
-        } else if (ch == '%' || ch == '|') {
-            return fail(c, open, "unterminated chord '['");
         } else {
             return fail(c, p, "unexpected character '%c' inside a chord", ch);
         }
     }
     double mult;
+    int has_mult = p < e && (isdigit((unsigned char)*p) || *p == '/');
     if ((r = read_len(c, &p, e, &mult)))
         return r;
     *pp = p;
@@ -584,11 +586,13 @@ static int chord(ctx *c, const char **pp, const char *e)
         vs->have_group = 0;
         return SRNN_OK;
     }
-    /* The chord lasts as long as its first note (times what follows the bracket). */
+    /* As abc2midi plays it: a length after the bracket is the chord's length in units (the
+     * notes' own lengths are then ignored); without one, the chord lasts as its first note. */
+    double clen = has_mult ? vs->unit * mult : first_len;
     abc_feat *fs = c->tune->voices[c->cur].f;
     for (size_t i = first; i < n; i++) {
-        fs[i].len = first_len * mult;
-        fs[i].adv = (i + 1 == n) ? first_len * mult : 0;
+        fs[i].len = clen;
+        fs[i].adv = (i + 1 == n) ? clen : 0;
     }
     group_end(c);
     return SRNN_OK;
@@ -935,6 +939,8 @@ int abc_parse_tune(const char *text, size_t len, int first_line, const srnn_abc_
         }
         r = music(c, ls, le);
     }
+    for (int i = 0; r == SRNN_OK && i < tune->nv; i++)
+        abc_fix_repeats(&tune->voices[i]);
     if (r == SRNN_OK && c->in_header) {
         c->line_start = text;
         c->line = first_line;

@@ -107,46 +107,55 @@ static int bit(int pass)
     return pass >= 1 && pass <= ABC_MAX_PASSES ? 1 << pass : 0;
 }
 
-/* At a :| on the given pass: go back once more?  Always after the first pass; after later
- * ones when an ending for the next pass exists in this section. */
-static int should_repeat(const abc_voice *v, size_t rep_start, size_t at, size_t e, int pass)
+void abc_fix_repeats(abc_voice *v)
 {
-    if (pass >= ABC_MAX_PASSES)
-        return 0;
-    if (pass == 1)
-        return 1;
-    for (size_t j = rep_start; j < e; j++) {
-        const abc_feat *f = &v->f[j];
+    long rep_point = -1; /* -1: the start of the tune */
+    int expect = 0, endings = 0, seen = 0;
+    for (size_t j = 0; j < v->n; j++) {
+        abc_feat *f = &v->f[j];
         if (f->kind != F_BAR)
             continue;
-        if (f->b & bit(pass + 1))
-            return 1;
-        if (j > at && (f->a & BAR_REP_START))
-            break;
+        int a = f->a;
+        int need = 0;
+        if (f->b) {
+            need = endings == 0 && !expect;
+            endings++;
+        } else if ((a & BAR_REP_START) && (a & BAR_REP_END)) {
+            need = !expect;
+            expect = 1;
+            seen = 1;
+        } else if (a & BAR_REP_START) {
+            if (expect)
+                f->a |= BAR_REP_END; /* |: after |: is taken as :: */
+            expect = 1;
+            seen = 1;
+        } else if (a & BAR_REP_END) {
+            need = !expect && endings == 0;
+            expect = 0;
+            seen = 1;
+        } else if ((a & BAR_DOUBLE) && seen) {
+            rep_point = (long)j;
+        }
+        if (need) {
+            if (rep_point < 0)
+                v->start_repeat = 1;
+            else if (!(v->f[rep_point].a & BAR_REP_START))
+                v->f[rep_point].a |= BAR_REP_START;
+        }
+        if ((a & BAR_REP_END) && !(a & BAR_REP_START) && !f->b)
+            rep_point = (long)j;
     }
-    return 0;
 }
 
-/* At an ending that is not for this pass: where to go on.  The ending for this pass when the
- * section has one (*found), else just after the section's :|, else nowhere (play on). */
-static size_t skip_ending(const abc_voice *v, size_t i, size_t e, int pass, int *found)
+/* Where an ending that is not for this pass ends: at the next :|, |:, ||, ending or part. */
+static int ending_stop(const abc_feat *f)
 {
-    size_t after_rep = 0;
-    *found = 0;
-    for (size_t j = i + 1; j < e; j++) {
-        const abc_feat *f = &v->f[j];
-        if (f->kind != F_BAR)
-            continue;
-        if (f->b & bit(pass)) {
-            *found = 1;
-            return j + 1;
-        }
-        if ((f->a & BAR_REP_END) && !after_rep)
-            after_rep = j + 1;
-        if (f->a & BAR_REP_START)
-            break;
-    }
-    return after_rep ? after_rep : i + 1;
+    if (f->kind == F_PART)
+        return 1;
+    if (f->kind != F_BAR)
+        return 0;
+    int rep = f->a & (BAR_REP_START | BAR_REP_END);
+    return f->b || (f->a & BAR_DOUBLE) || rep == BAR_REP_START || rep == BAR_REP_END;
 }
 
 static int meter_meta(player *pl, const abc_meter *m)
@@ -157,10 +166,13 @@ static int meter_meta(player *pl, const abc_meter *m)
     return srnn_piece_add_timesig(pl->piece, pl->t * 4, m->num, m->den) ? nomem(pl) : SRNN_OK;
 }
 
-static int play_range(player *pl, const abc_voice *v, size_t s, size_t e)
+/* Plays features [s, e) with repeats and endings expanded the way abc2midi does: a pass
+ * counter, the place after the last |: to go back to, and ending numbers matched against the
+ * pass (an ending played on pass n allows a pass n + 1). */
+static int play_range(player *pl, const abc_voice *v, size_t s, size_t e, int start_repeat)
 {
-    size_t i = s, rep_start = s;
-    int pass = 1, r;
+    size_t i = s, back = s;
+    int pass = 1, maxpass = 2, expect = start_repeat, r;
     while (i < e) {
         if (++pl->steps > MAX_STEPS)
             return srnn_error_set(pl->err, SRNN_EINPUT, "tune too long after expanding repeats");
@@ -196,38 +208,52 @@ static int play_range(player *pl, const abc_voice *v, size_t s, size_t e)
             if (pl->meta && srnn_piece_add_keysig(pl->piece, pl->t * 4, f->a, f->b))
                 return nomem(pl);
             break;
-        case F_BAR:
-            if (f->a & BAR_LINE) {
-                if (pl->nbars == 0 || pl->bars[pl->nbars - 1] < pl->t - ABC_EPS) {
-                    if (grow((void **)&pl->bars, &pl->capbars, pl->nbars, sizeof *pl->bars))
-                        return nomem(pl);
-                    pl->bars[pl->nbars++] = pl->t;
-                }
+        case F_BAR: {
+            if ((f->a & BAR_LINE) && (pl->nbars == 0 || pl->bars[pl->nbars - 1] < pl->t - ABC_EPS)) {
+                if (grow((void **)&pl->bars, &pl->capbars, pl->nbars, sizeof *pl->bars))
+                    return nomem(pl);
+                pl->bars[pl->nbars++] = pl->t;
             }
-            if (f->a & BAR_REP_END) {
-                if (should_repeat(v, rep_start, i, e, pass)) {
+            int rep = f->a & (BAR_REP_START | BAR_REP_END);
+            if (rep == (BAR_REP_START | BAR_REP_END)) { /* :: */
+                if (pass > 1 || !expect) {
+                    back = i + 1;
+                    expect = 1;
+                    pass = 1;
+                    maxpass = 2;
+                } else {
                     pass++;
-                    i = rep_start;
+                    i = back;
                     continue;
                 }
+            } else if (rep == BAR_REP_START) {
+                back = i + 1;
+                expect = 1;
                 pass = 1;
-                rep_start = i + 1;
-            }
-            if (f->a & BAR_REP_START) {
-                rep_start = i + 1;
-                pass = 1;
-            }
-            if (f->b && !(f->b & bit(pass))) {
-                int found;
-                size_t j = skip_ending(v, i, e, pass, &found);
-                if (!found && j != i + 1) {
-                    pass = 1;
-                    rep_start = j;
+                maxpass = 2;
+            } else if (rep == BAR_REP_END) {
+                if ((pass == 1 && expect) || (pass > 1 && pass < maxpass && pass < ABC_MAX_PASSES)) {
+                    expect = 0;
+                    pass++;
+                    i = back;
+                    continue;
                 }
-                i = j;
-                continue;
+            }
+            if (f->b) {
+                int passnum = expect || pass > 1 ? pass : 1;
+                if (!(f->b & bit(passnum))) {
+                    /* Skip this ending; the bar that ends it is passed over too. */
+                    size_t j = i + 1;
+                    while (j < e && !ending_stop(&v->f[j]))
+                        j++;
+                    i = (j < e && v->f[j].kind == F_PART) ? j : j + 1;
+                    continue;
+                }
+                if (maxpass < 4)
+                    maxpass = pass + 1;
             }
             break;
+        }
         default:
             break;
         }
@@ -359,14 +385,14 @@ static int play_voice(player *pl, int vi)
         size_t first = 0;
         while (first < v->n && v->f[first].kind != F_PART)
             first++;
-        if ((r = play_range(pl, v, 0, first)))
+        if ((r = play_range(pl, v, 0, first, v->start_repeat)))
             return r;
         for (int k = 0; k < pl->tune->nparts; k++) {
             size_t s, e;
-            if (part_range(v, pl->tune->parts[k], &s, &e) && (r = play_range(pl, v, s, e)))
+            if (part_range(v, pl->tune->parts[k], &s, &e) && (r = play_range(pl, v, s, e, 1)))
                 return r;
         }
-    } else if ((r = play_range(pl, v, 0, v->n))) {
+    } else if ((r = play_range(pl, v, 0, v->n, v->start_repeat))) {
         return r;
     }
     if (!(pl->flags & SRNN_ABC_MELODY_ONLY))
