@@ -157,6 +157,16 @@ def song(s):
                 lev = lh_pattern(lh_style if lh_style != 'waltz' else 'block', cb, blen, unit)
             else:
                 lev = lh_pattern(lh_style, cb, blen, unit)
+            # one piano: where the melody strikes a key, the accompaniment does not
+            struck, t = set(), Fr(0)
+            for ev in rev:
+                struck |= {(t, p) for p in ev[0]}
+                t += ev[1]
+            kept, t = [], Fr(0)
+            for ps, d in lev:
+                kept.append(([p for p in ps if (t, p) not in struck], d))
+                t += d
+            lev = kept
             if bi == 0 and pickup and vi > 0:
                 rh_bars[-1] += ' ' + r.bar(rev, unit)  # pickup joins the previous last bar
                 lh_bars[-1] += ' ' + r.bar(lev, unit)
