@@ -32,7 +32,10 @@ typedef struct vstate {
     double barpos;
     double group_raw, group_pos; /* length before tuplets and broken rhythm, start in bar */
     size_t swing_prev;           /* index + 1 of that note, 0 none */
+    int ornament;                /* for the next note: ORN_ROLL, ORN_TRILL or 0 */
 } vstate;
+
+enum { ORN_ROLL = 1, ORN_TRILL = 2 };
 
 typedef struct ctx {
     const srnn_abc_options *opt;
@@ -486,7 +489,69 @@ static int read_pitch(ctx *c, const char **pp, const char *e, int *pitch, int *l
 }
 
 /* A note inside or outside a chord: adds an F_NOTE whose len is unit * its multiplier. */
-static int note(ctx *c, const char **pp, const char *e, double *len)
+/* The pitch of the scale step next to a note (dir +1 above, -1 below), with the key and the
+ * accidentals of the bar. */
+static int neighbour(ctx *c, int li, int oct, int dir)
+{
+    vstate *vs = &c->vs[c->cur];
+    li += dir;
+    if (li > 6) {
+        li = 0;
+        oct++;
+    } else if (li < 0) {
+        li = 6;
+        oct--;
+    }
+    int a = vs->barset[li] ? vs->baracc[li] : vs->key.acc[li];
+    int p = 60 + 12 * oct + letter_pc[li] + a;
+    return p < 0 ? 0 : p > 127 ? 127 : p;
+}
+
+static int add_note(ctx *c, const char *pos, int pitch, int li, int oct, double len)
+{
+    abc_feat *f = feat_add(c, F_NOTE, pos);
+    if (!f)
+        return feat_error(c);
+    f->pitch = (uint8_t)pitch;
+    f->len = f->adv = len;
+    f->b = li;
+    f->c = oct;
+    return SRNN_OK;
+}
+
+/* Rolls and trills played as abc2midi plays them, in notes of a quarter of the unit length: a
+ * roll on a note of three units is note, upper-note, lower-note; on other notes a cut (the
+ * upper note, then the note); a trill alternates the upper note and the note. */
+static int ornament(ctx *c, const char *pos, int orn, int pitch, int li, int oct, double len)
+{
+    double g = c->vs[c->cur].unit / 4;
+    int up = neighbour(c, li, oct, 1), down = neighbour(c, li, oct, -1), r;
+    if (!(len > g * 1.5))
+        return add_note(c, pos, pitch, li, oct, len);
+    if (orn == ORN_ROLL && fabs(len - 12 * g) < 1e-9) {
+        if ((r = add_note(c, pos, pitch, li, oct, 4 * g)) ||
+            (r = add_note(c, pos, up, li, oct, g)) || (r = add_note(c, pos, pitch, li, oct, 3 * g)) ||
+            (r = add_note(c, pos, down, li, oct, g)))
+            return r;
+        return add_note(c, pos, pitch, li, oct, 3 * g);
+    }
+    if (orn == ORN_ROLL) {
+        if ((r = add_note(c, pos, up, li, oct, g)))
+            return r;
+        return add_note(c, pos, pitch, li, oct, len - g);
+    }
+    long n = (long)(len / g + 1e-9);
+    if (n > 256)
+        n = 256;
+    for (long k = 0; k < n; k++) {
+        double l = k + 1 < n ? g : len - g * (double)(n - 1);
+        if ((r = add_note(c, pos, k % 2 ? pitch : up, li, oct, l)))
+            return r;
+    }
+    return SRNN_OK;
+}
+
+static int note(ctx *c, const char **pp, const char *e, double *len, int in_chord)
 {
     const char *start = *pp;
     int pitch = -1, li = 0, oct = 0, r;
@@ -504,6 +569,10 @@ static int note(ctx *c, const char **pp, const char *e, double *len)
         f->len = f->adv = *len;
         return SRNN_OK;
     }
+    int orn = in_chord ? 0 : c->vs[c->cur].ornament;
+    c->vs[c->cur].ornament = 0;
+    if (orn)
+        return ornament(c, start, orn, pitch, li, oct, *len);
     abc_feat *f = feat_add(c, F_NOTE, start);
     if (!f)
         return feat_error(c);
@@ -567,7 +636,7 @@ static int chord(ctx *c, const char **pp, const char *e)
             p++;
         } else if (ch == '^' || ch == '_' || ch == '=' || letter_index(ch) >= 0) {
             double len;
-            if ((r = note(c, &p, e, &len)))
+            if ((r = note(c, &p, e, &len, 1)))
                 return r;
             if (first_len < 0)
                 first_len = len;
@@ -682,6 +751,10 @@ static int music(ctx *c, const char *p, const char *e)
                     warn(c, p, "stray '+' ignored");
                 p++;
             } else {
+                if (ch == '!' && q - p == 6 && !strncmp(p + 1, "trill", 5))
+                    vs->ornament = ORN_TRILL;
+                else if (ch == '!' && q - p == 5 && !strncmp(p + 1, "roll", 4))
+                    vs->ornament = ORN_ROLL;
                 p = q + 1;
             }
             continue;
@@ -874,12 +947,16 @@ static int music(ctx *c, const char *p, const char *e)
         if (ch == '^' || ch == '_' || ch == '=' || letter_index(ch) >= 0) {
             double len;
             group_begin(c);
-            if ((r = note(c, &p, e, &len)))
+            if ((r = note(c, &p, e, &len, 0)))
                 return r;
             group_end(c);
             continue;
         }
         if (is_decoration_letter(ch)) {
+            if (ch == '~')
+                vs->ornament = ORN_ROLL;
+            else if (ch == 'T')
+                vs->ornament = ORN_TRILL;
             p++;
             continue;
         }
