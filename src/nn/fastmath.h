@@ -1,7 +1,9 @@
 /* songrnn nn internals: exp, tanh and sigmoid over arrays, written branch-free so the compiler
  * vectorizes them (glibc's expf/tanhf are scalar calls and would dominate the LSTM's
  * element-wise pass).  float: Cephes' polynomials, within ~2 ulp of libm; double (gradient
- * checks): libm itself.  Out-of-place forms must not alias; the _ip forms work in place. */
+ * checks): libm itself.  Out-of-place forms must not alias; the _ip forms work in place.
+ * The loops vectorize only with -fno-trapping-math (set in src/nn/meson.build): otherwise the
+ * compiler keeps the selects below as branches. */
 #ifndef SRNN_NN_FASTMATH_H
 #define SRNN_NN_FASTMATH_H
 
@@ -37,8 +39,9 @@ static inline float nn_expf1(float x)
     x = x > 88.0f ? 88.0f : x; /* keeps 2^n finite */
     x = x < -87.3365447505531f ? -87.3365447505531f : x;
     float fx = x * 1.44269504088896341f;
-    int ni = (int)(fx + (fx >= 0 ? 0.5f : -0.5f)); /* round to nearest, vectorizable */
-    float n = (float)ni;
+    /* round to nearest by adding and removing 1.5 * 2^23 (roundf is no SSE2 instruction) */
+    float n = (fx + 12582912.0f) - 12582912.0f;
+    int ni = (int)n;
     float r = x - n * 0.693359375f + n * 2.12194440e-4f;
     float p = 1.9875691500E-4f;
     p = p * r + 1.3981999507E-3f;

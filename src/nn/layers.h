@@ -50,16 +50,16 @@ void conv_carry(real *hist, const real *x, int B, int T, int E, int K);
 size_t nn_rnn_ws_size(srnn_cell cell, int B, int T, int H);
 void rnn_layer_forward(srnn_cell cell, real *h, real *c, real *act, real *hn, const real *x,
                        const real *w_ih, const real *w_hh, const real *b_ih, const real *b_hh,
-                       real *ws, int B, int T, int I, int H);
-/* dh [T][B][H]: gradient of the outputs h[1..T]; dx [T][B][I] overwritten (may be NULL). */
+                       real *ws, int B, int T, int D, int H);
+/* dh [T][B][H]: gradient of the outputs h[1..T]; dx [T][B][D] overwritten (may be NULL). */
 void rnn_layer_backward(srnn_cell cell, real *dx, real *dw_ih, real *dw_hh, real *db_ih,
                         real *db_hh, const real *dh, const real *h, const real *c,
                         const real *act, const real *hn, const real *x, const real *w_ih,
-                        const real *w_hh, real *ws, int B, int T, int I, int H);
+                        const real *w_hh, real *ws, int B, int T, int D, int H);
 /* One step of batch 1 (generation): h, c [H] updated in place; g, gh scratch [G*H]. */
 void rnn_layer_step(srnn_cell cell, real *h, real *c, real *g, real *gh, const real *x,
                     const real *w_ih, const real *w_hh, const real *b_ih, const real *b_hh,
-                    int I, int H);
+                    int D, int H);
 
 /* ---- inverted dropout ---------------------------------------------------------------- */
 /* mask [n]: 0 with probability p, else 1/(1-p). */
@@ -68,10 +68,10 @@ void dropout_forward(real *out, const real *x, const real *mask, size_t n);
 void dropout_backward(real *dx, const real *dout, const real *mask, size_t n);
 
 /* ---- dense ---------------------------------------------------------------------------- */
-/* out [N][O] = x [N][I] . w^T + b, w [O][I]. */
-void dense_forward(real *out, const real *x, const real *w, const real *b, int N, int I, int O);
+/* out [N][O] = x [N][D] . w^T + b, w [O][D]. */
+void dense_forward(real *out, const real *x, const real *w, const real *b, int N, int D, int O);
 void dense_backward(real *dx, real *dw, real *db, const real *dout, const real *x, const real *w,
-                    int N, int I, int O);
+                    int N, int D, int O);
 
 /* ---- softmax cross-entropy, mean over counted rows ------------------------------------ */
 /* probs [N][V] = softmax(logits); targets [N] (< 0: ignored).  Returns the mean loss (0 when
