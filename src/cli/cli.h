@@ -15,6 +15,8 @@ typedef int (*cli_command_fn)(int argc, char **argv);
 
 int cmd_tokens(int argc, char **argv);
 int cmd_roundtrip(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
 int cmd_play(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_info(int argc, char **argv);

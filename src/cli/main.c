@@ -13,6 +13,8 @@ typedef struct command {
 } command;
 
 static const command COMMANDS[] = {
+    {"train", cmd_train, "train a model on a folder of MIDI files"},
+    {"generate", cmd_generate, "write new pieces from a model (.mid, .wav, or tokens)"},
     {"tokens", cmd_tokens, "print the token strings of files, one piece a line"},
     {"roundtrip", cmd_roundtrip, "tokenize and detokenize a MIDI file; report what was kept"},
     {"play", cmd_play, "play a .mid or .abc file live through FluidSynth or a MIDI port"},
