@@ -33,6 +33,7 @@ typedef struct vstate {
     double group_raw, group_pos; /* length before tuplets and broken rhythm, start in bar */
     size_t swing_prev;           /* index + 1 of that note, 0 none */
     int ornament;                /* for the next note: ORN_ROLL, ORN_TRILL or 0 */
+    int transpose;               /* V: transpose=N, semitones */
 } vstate;
 
 enum { ORN_ROLL = 1, ORN_TRILL = 2 };
@@ -300,6 +301,17 @@ static int field(ctx *c, char letter, const char *s, const char *e, const char *
         }
         if (!c->in_header)
             c->cur = vi;
+        /* transpose=N plays the voice N semitones away (as abc2midi does). */
+        for (const char *q = s; q + 10 <= e; q++)
+            if (!strncmp(q, "transpose=", 10)) {
+                const char *d = q + 10;
+                int neg = d < e && *d == '-', t = 0;
+                d += neg || (d < e && *d == '+');
+                while (d < e && isdigit((unsigned char)*d) && t < 1000)
+                    t = t * 10 + (*d++ - '0');
+                t = neg ? -t : t;
+                c->vs[vi].transpose = t < -48 ? -48 : t > 48 ? 48 : t;
+            }
         return SRNN_OK;
     }
     default:
@@ -478,7 +490,7 @@ static int read_pitch(ctx *c, const char **pp, const char *e, int *pitch, int *l
     } else {
         a = vs->key.acc[li];
     }
-    int pt = 60 + 12 * oct + letter_pc[li] + a;
+    int pt = 60 + 12 * oct + letter_pc[li] + a + vs->transpose;
     if (!has_acc && vs->carry_set[li] && vs->carry_oct[li] == oct)
         pt = vs->carry_pitch[li];
     *pitch = (pt < 0 || pt > 127) ? -1 : pt;
@@ -503,7 +515,7 @@ static int neighbour(ctx *c, int li, int oct, int dir)
         oct--;
     }
     int a = vs->barset[li] ? vs->baracc[li] : vs->key.acc[li];
-    int p = 60 + 12 * oct + letter_pc[li] + a;
+    int p = 60 + 12 * oct + letter_pc[li] + a + vs->transpose;
     return p < 0 ? 0 : p > 127 ? 127 : p;
 }
 
