@@ -598,6 +598,11 @@ int srnn_nn_step(srnn_nn *nn, int token, srnn_real *logits, srnn_error *err)
     if (token < 0 || token >= nn->V)
         return srnn_error_set(err, SRNN_EARG, "token %d outside the vocabulary of %d", token,
                               nn->V);
+    /* batch 1: matrix-vector products of at most a few MB, which OpenBLAS's threads slow down
+     * (hand-over costs more than the work; on a busy machine, many times more) */
+    int threads = openblas_get_num_threads();
+    if (threads > 1)
+        openblas_set_num_threads(1);
     const real *p = nn->params;
     int E = nn->E, H = nn->H;
     const real *x;
@@ -629,6 +634,8 @@ int srnn_nn_step(srnn_nn *nn, int token, srnn_real *logits, srnn_error *err)
     GEMV(CblasRowMajor, CblasNoTrans, nn->V, H, 1, p + nn->o_fc_w, H, x, 1, 1, nn->s_logits, 1);
     if (logits)
         memcpy(logits, nn->s_logits, (size_t)nn->V * sizeof(real));
+    if (threads > 1)
+        openblas_set_num_threads(threads);
     return SRNN_OK;
 }
 
