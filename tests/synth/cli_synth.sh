@@ -66,6 +66,16 @@ if "$S" render "$MID" -o "$T/probe.wav" -q 2>"$T/err" || ! grep -q "no FluidSynt
   ms=$(wav_ms "$T/r2.wav")
   [ "$ms" -ge 2500 ] && [ "$ms" -le 4500 ] || fail "render --tempo 240: $ms ms"
 
+  # ABC in: 8 quarter notes and a whole note at 120 BPM is 6 s (worked by hand)
+  printf 'X:1\nT:Scale\nM:4/4\nL:1/4\nQ:1/4=120\nK:C\nCDEF|GABc|c4|]\n' >"$T/t.abc"
+  if "$S" render "$T/t.abc" -o "$T/abc.wav" -q 2>"$T/err"; then
+    ms=$(wav_ms "$T/abc.wav")
+    [ "$ms" -ge 6000 ] && [ "$ms" -le 8000 ] || fail "render abc: $ms ms, expected 6000..8000"
+    expect 1 "$S" render "$T/t.abc" -o "$T/abc.wav" --tune 7 && has "X:7"
+  else
+    has "no ABC reader"
+  fi
+
   # live play into a file: real time, the WAV as long as the piece (+0.1 s tail) within 0.2 s
   expect 0 "$S" play "$MID" --audio-driver file --audio-file "$T/live.wav" &&
     { has "lateness max"; has "23 events"; }
