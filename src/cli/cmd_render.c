@@ -72,7 +72,7 @@ int cli_sound_soundfont(const char *given, char *buf, size_t size)
 {
     srnn_error err = {0};
     if (!srnn_synth_have_fluidsynth()) {
-        cli_fail("fluidsynth", "this build has no FluidSynth (install libfluidsynth-dev and "
+        cli_fail("fluidsynth", "built without FluidSynth (install libfluidsynth-dev and "
                                "rebuild)");
         return 1;
     }

@@ -42,7 +42,7 @@ expect 1 "$S" render "$T/bad.txt" -o "$T/a.wav"
 expect 0 "$S" render "$MID" -o "$T/clean.mid" -q
 head -c 4 "$T/clean.mid" | grep -q MThd || fail "clean.mid is not a MIDI file"
 
-if "$S" render "$MID" -o "$T/probe.wav" -q 2>"$T/err" || ! grep -q "no FluidSynth" "$T/err"; then
+if "$S" render "$MID" -o "$T/probe.wav" -q 2>"$T/err" || ! grep -q "built without FluidSynth" "$T/err"; then
   # no soundfont: the message names the Debian packages
   mkdir "$T/empty"
   expect 1 env SRNN_SOUNDFONT_PATH="$T/empty" "$S" render "$MID" -o "$T/n.wav" &&
@@ -96,12 +96,19 @@ if "$S" render "$MID" -o "$T/probe.wav" -q 2>"$T/err" || ! grep -q "no FluidSynt
   [ "$ms" -ge 500 ] && [ "$ms" -le 3000 ] || fail "interrupted: $ms ms of audio"
 else
   echo "built without FluidSynth: sound checks skipped" >&2
-  has "no FluidSynth"
+  has "built without FluidSynth"
+  expect 1 "$S" play "$MID" --audio-file "$T/n.wav" && has "built without FluidSynth"
 fi
 
 # PortMidi: --list-ports works; with no ports, play says what to do instead
-expect 0 "$S" play --list-ports
-if grep -q "no MIDI output ports" "$T/out"; then
+"$S" play --list-ports >"$T/out" 2>"$T/err"
+st=$?
+if grep -q "built without PortMidi" "$T/err"; then
+  [ $st = 1 ] || fail "--list-ports without PortMidi exited $st"
+  expect 1 "$S" play "$MID" --synth portmidi && has "fluidsynth"
+elif [ $st != 0 ]; then
+  fail "--list-ports exited $st: $(cat "$T/err")"
+elif grep -q "no MIDI output ports" "$T/out"; then
   expect 1 "$S" play "$MID" --synth portmidi && { has "list-ports"; has "fluidsynth"; }
   expect 1 "$S" play "$MID" --synth portmidi --port 3 && has "list-ports"
 fi
