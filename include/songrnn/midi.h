@@ -14,9 +14,22 @@ enum {
     SRNN_MIDI_NO_PEDAL = 1 << 1,   /* do not extend durations by the sustain pedal */
 };
 
-/* Reads a Standard MIDI File (format 0 or 1) into a new piece: every track merged, drums
- * dropped unless asked, note-on velocity 0 as note-off, sustain pedal applied, times in beats.
- * A file with no notes (or drums only) is an error. */
+/* Files larger than this are refused before they are read (real MIDI files are kilobytes). */
+#define SRNN_MIDI_MAX_BYTES ((size_t)16 << 20)
+
+/* Reads a Standard MIDI File (format 0 or 1, or RIFF RMID) into a new piece: every track
+ * merged, drums dropped unless asked, note-on velocity 0 as note-off, sustain pedal applied,
+ * times in beats (ticks / PPQ), tempo map, time and key signatures kept, the first track name
+ * as title, the first program change of a non-drum channel as program; note voice = track.
+ * Per channel and pitch one note sounds at a time: a re-strike ends the sounding note there;
+ * two strikes on one tick are one note lasting to the last of their note-offs; notes never
+ * closed end with their track; a zero-length note lasts one tick.  The pedal extends a note
+ * released while it is down to the pedal release or the next strike of the pitch.
+ * A track missing its End-of-Track is accepted when its events end cleanly.
+ * Errors (SRNN_EINPUT, one line in err): not a MIDI file, truncated header or track, bad
+ * variable-length number, event past its track, running status without status, SMPTE time
+ * division, format 2, zero division, no notes, only drum notes, file too large.
+ * *out is NULL on failure. */
 int srnn_midi_read(const char *path, unsigned flags, srnn_piece **out, srnn_error *err)
     SRNN_WARN_UNUSED;
 int srnn_midi_read_memory(const unsigned char *data, size_t size, unsigned flags,
@@ -29,8 +42,13 @@ typedef struct srnn_midi_write_opts {
     const char *name;    /* track name; NULL: the piece's title or "songrnn" */
 } srnn_midi_write_opts;
 
-/* Writes a format-1 file: track 1 tempo map, time and key signatures; then one named track
- * per channel used, each with a program change.  Written to a temporary file and renamed. */
+/* Writes a format-1 file through libsmf: track 1 the conductor (name, tempo map or opts->bpm,
+ * time signatures (4/4 when none), key signatures); then one named track per channel used,
+ * each with a program change at 0 (none on channel 10); End-of-Track on every track at the end
+ * of the music.  Onsets and ends are each rounded to the nearest tick (at least one tick long),
+ * so a piece on the tick grid reads back exactly; of two overlapping notes of one pitch on one
+ * channel the earlier is cut where the later starts.  srnn_midi_write never leaves a
+ * half-written file (temporary file and rename); write_memory returns malloc'ed bytes. */
 int srnn_midi_write(const char *path, const srnn_piece *piece, const srnn_midi_write_opts *opts,
                     srnn_error *err) SRNN_WARN_UNUSED;
 int srnn_midi_write_memory(const srnn_piece *piece, const srnn_midi_write_opts *opts,

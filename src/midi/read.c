@@ -28,8 +28,8 @@
 
 #include "songrnn/midi.h"
 
-/* Real MIDI files are kilobytes; the cap bounds memory (events grow with bytes present). */
-#define MAX_FILE_BYTES ((size_t)16 << 20)
+/* The cap bounds memory: events grow with the bytes present, never with declared lengths. */
+#define MAX_FILE_BYTES SRNN_MIDI_MAX_BYTES
 
 enum { EV_ON, EV_OFF, EV_PEDAL, EV_ALL_OFF, EV_PROGRAM, EV_TEMPO, EV_TIMESIG, EV_KEYSIG };
 
@@ -551,7 +551,8 @@ done:
 static int build_piece(reader *r, int ppq, unsigned flags, srnn_piece *piece)
 {
     /* Stable merge of all tracks: by tick, then file order. */
-    qsort(r->ev, r->n_ev, sizeof *r->ev, event_cmp);
+    if (r->n_ev > 1)
+        qsort(r->ev, r->n_ev, sizeof *r->ev, event_cmp);
     for (size_t k = 0; k < r->n_ev; k++) {
         const midi_event *e = &r->ev[k];
         double beat = (double)e->tick / ppq;
