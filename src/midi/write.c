@@ -107,15 +107,28 @@ static int add_meta(smf_track_t *track, int64_t tick, unsigned type, const void 
     return 0;
 }
 
-/* Track names are at most 127 bytes, cut on a UTF-8 boundary, without control characters. */
+/* Track names: Latin-1 when every character has one (what older tools and mido read; our
+ * reader turns it back into UTF-8), UTF-8 otherwise; at most 127 bytes, cut between
+ * characters; control characters as spaces. */
 static int add_name(smf_track_t *track, const char *name)
 {
     char buf[128];
     size_t n = 0;
-    for (; name[n] && n < 127; n++)
-        buf[n] = (unsigned char)name[n] < 0x20 ? ' ' : name[n];
-    if (name[n]) /* cut: back off to the start of a UTF-8 sequence */
-        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+    const unsigned char *u = (const unsigned char *)name;
+    int latin1 = 1;
+    for (size_t i = 0; latin1 && u[i]; i++)
+        if (u[i] >= 0x80) {
+            latin1 = (u[i] == 0xC2 || u[i] == 0xC3) && (u[i + 1] & 0xC0) == 0x80;
+            i++;
+        }
+    for (size_t i = 0; u[i] && n < 127; i++) {
+        unsigned c = u[i];
+        if (latin1 && c >= 0x80)
+            c = (c & 0x1F) << 6 | (u[++i] & 0x3F);
+        buf[n++] = c < 0x20 ? ' ' : (char)c;
+    }
+    if (!latin1 && u[n]) /* UTF-8 cut: back off to the start of a character */
+        while (n > 0 && (u[n] & 0xC0) == 0x80)
             n--;
     return add_meta(track, 0, 0x03, buf, n);
 }

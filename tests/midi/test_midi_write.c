@@ -345,8 +345,43 @@ static void test_write_file(void)
     srnn_piece_free(p);
 }
 
+/* Names go out as Latin-1 when they can (older tools read that), else as UTF-8; both read
+ * back as the same UTF-8 title. */
+static void test_names(void)
+{
+    static const struct {
+        const char *title, *bytes; /* bytes: the track name as written */
+    } cases[] = {
+        {"Etude", "Etude"},
+        {"Et\xC3\xBC" "de", "Et\xFC" "de"},              /* U+00FC: Latin-1 */
+        {"\xCE\xA9 \xC3\xBC", "\xCE\xA9 \xC3\xBC"}, /* U+03A9 has no Latin-1 byte */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        srnn_piece *p = srnn_piece_new();
+        srnn_note a = {.onset = 0, .duration = 1, .pitch = 60, .velocity = 64};
+        CHECK(srnn_piece_add_note(p, &a) == SRNN_OK);
+        CHECK(srnn_piece_set_title(p, cases[c].title) == SRNN_OK);
+        unsigned char *data = NULL;
+        size_t size = 0;
+        srnn_error err = {0};
+        CHECK(srnn_midi_write_memory(p, NULL, &data, &size, &err) == SRNN_OK);
+        unsigned format, ppq;
+        static trk t[4];
+        CHECK(walk(data, size, &format, &ppq, t, 4) == 2);
+        CHECK_MSG(meta_text_is(find_meta(&t[0], 0x03, 0), cases[c].bytes), "case %zu", c);
+        srnn_piece *q = NULL;
+        CHECK(srnn_midi_read_memory(data, size, 0, &q, &err) == SRNN_OK);
+        CHECK_MSG(q && strcmp(srnn_piece_title(q), cases[c].title) == 0, "case %zu: '%s'", c,
+                  q ? srnn_piece_title(q) : "");
+        srnn_piece_free(q);
+        srnn_piece_free(p);
+        free(data);
+    }
+}
+
 int main(void)
 {
+    test_names();
     test_round_trip();
     test_options();
     test_write_file();
