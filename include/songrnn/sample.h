@@ -42,7 +42,8 @@ typedef struct srnn_generate_opts {
 
 /* Runs the network from a fresh state over the primer, then samples until `length` is reached
  * or, in abc and tabla mode, the end token is sampled (notes mode never ends early: <end> and
- * <start> are never sampled there; the last event gets its duration token).  *out gets
+ * <start> are never sampled there; the last event gets its duration token).  In notes mode at
+ * most 16 tokens an event are sampled, so a model stuck on time shifts still ends.  *out gets
  * <start>, the primer, then the sampled tokens (malloc'ed); *n their count. */
 int srnn_generate(struct srnn_nn *nn, const struct srnn_vocab *vocab,
                   const srnn_generate_opts *opts, int32_t **out, size_t *n,

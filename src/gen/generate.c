@@ -73,7 +73,10 @@ int srnn_generate(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o,
             goto done;
     int produced = 0;
     int last = seq[len - 1];
-    while (produced < o->length) {
+    /* A model may never emit what counts (a notes model stuck on time shifts): bound the
+     * tokens too, so generation always ends. */
+    size_t max_tokens = (size_t)o->length * (notes ? 16 : 1) + 64, sampled = 0;
+    while (produced < o->length && sampled++ < max_tokens) {
         if ((rc = srnn_nn_step(nn, last, logits, err)) != SRNN_OK)
             goto done;
         int tok = srnn_sample_token(logits, V, &o->sample, srnn_rng_uniform(&rng), mask, scratch);
