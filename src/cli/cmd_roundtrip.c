@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "corpus.h"
+#include "mode.h"
 #include "songrnn/midi.h"
 #include "songrnn/vocab.h"
 
@@ -155,17 +155,16 @@ int cmd_roundtrip(int argc, char **argv)
         return EXIT_ERROR;
     }
 
-    cli_corpus c = {0};
-    if (cli_corpus_load_midi(&c, o.pos, o.n_pos, o.quiet) != 0)
-        return EXIT_ERROR;
-    srnn_vocab *v = NULL;
-    srnn_coverage cov;
-    if (cli_build_notes_vocab(&c, &o, &v, &cov) != 0) {
-        cli_corpus_free(&c);
+    cli_docs c = {0};
+    if (cli_docs_load(&CLI_MODE_NOTES, o.pos, o.n_pos, &o, &c) != 0) {
+        cli_docs_free(&c);
         return EXIT_ERROR;
     }
-    if (!o.quiet)
-        cli_print_coverage(&cov, srnn_vocab_size(v));
+    srnn_vocab *v = NULL;
+    if (CLI_MODE_NOTES.build_vocab(&c, &o, &v) != 0) {
+        cli_docs_free(&c);
+        return EXIT_ERROR;
+    }
 
     int status = c.n_failed ? EXIT_ERROR : EXIT_OK;
     kept total = {0};
@@ -176,20 +175,20 @@ int cmd_roundtrip(int argc, char **argv)
         srnn_piece *dec = NULL;
         srnn_error err = {0};
         char *dst = NULL;
-        if (srnn_notes_encode(v, c.pieces[i], &toks, &n, &err) != SRNN_OK ||
+        if (srnn_notes_encode(v, c.d[i].piece, &toks, &n, &err) != SRNN_OK ||
             srnn_notes_decode(v, toks, n, &dec, &err) != SRNN_OK) {
-            cli_report(c.paths[i], &err);
+            cli_report(c.d[i].label, &err);
             status = EXIT_ERROR;
             goto next;
         }
         tokens += n;
-        if (copy_metadata(dec, c.pieces[i]) != 0 ||
-            count_kept(c.pieces[i], dec, srnn_notes_grid(v), &total) != 0) {
-            cli_fail(c.paths[i], "out of memory");
+        if (copy_metadata(dec, c.d[i].piece) != 0 ||
+            count_kept(c.d[i].piece, dec, srnn_notes_grid(v), &total) != 0) {
+            cli_fail(c.d[i].label, "out of memory");
             status = EXIT_ERROR;
             goto next;
         }
-        dst = out_path(o.output, folder, c.paths[i], i);
+        dst = out_path(o.output, folder, c.d[i].label, i);
         srnn_midi_write_opts wo = {.program = o.program, .bpm = o.tempo};
         if (!dst || srnn_midi_write(dst, dec, &wo, &err) != SRNN_OK) {
             cli_report(dst ? dst : o.output, &err);
@@ -207,6 +206,6 @@ int cmd_roundtrip(int argc, char **argv)
            "durations equal on the grid: %.2f%% of those; %zu tokens, %zu pieces\n",
            total.kept, total.in_notes, srnn_notes_grid(v), pct, dpct, tokens, c.n);
     srnn_vocab_free(v);
-    cli_corpus_free(&c);
+    cli_docs_free(&c);
     return status;
 }

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "corpus.h"
+#include "mode.h"
 #include "progress.h"
 #include "songrnn/model.h"
 #include "songrnn/nn.h"
@@ -19,7 +19,7 @@
 #include "songrnn/train.h"
 #include "songrnn/vocab.h"
 
-static const char USAGE[] = "songrnn train CORPUS... -o MODEL [--mode notes] [options]";
+static const char USAGE[] = "songrnn train CORPUS... -o MODEL [--mode notes|abc|tabla] [options]";
 
 static volatile int interrupted;
 
@@ -107,20 +107,26 @@ static int on_epoch(const srnn_epoch_stats *s, const srnn_train_state *st, void 
 }
 
 /* The median of the pieces' typical tempos: what generated music is written at. */
-static double corpus_tempo(const cli_corpus *c)
+static double corpus_tempo(const cli_docs *c)
 {
     double *t = malloc((c->n ? c->n : 1) * sizeof *t);
     if (!t)
         return 120;
+    size_t k = 0;
     for (size_t i = 0; i < c->n; i++)
-        t[i] = srnn_piece_typical_bpm(c->pieces[i]);
-    for (size_t i = 1; i < c->n; i++) /* insertion sort: a few hundred pieces */
+        if (c->d[i].piece)
+            t[k++] = srnn_piece_typical_bpm(c->d[i].piece);
+    if (k == 0) {
+        free(t);
+        return 0; /* text modes bring their tempo in each output */
+    }
+    for (size_t i = 1; i < k; i++) /* insertion sort: a few hundred pieces */
         for (size_t j = i; j > 0 && t[j - 1] > t[j]; j--) {
             double x = t[j];
             t[j] = t[j - 1];
             t[j - 1] = x;
         }
-    double m = c->n ? (c->n % 2 ? t[c->n / 2] : 0.5 * (t[c->n / 2 - 1] + t[c->n / 2])) : 120;
+    double m = k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
     free(t);
     return m;
 }
@@ -192,10 +198,9 @@ int cmd_train(int argc, char **argv)
                 o.n_pos == 0 ? "no corpus given" : "no model file (-o MODEL)", USAGE);
         return EXIT_USAGE;
     }
-    if (o.mode && strcmp(o.mode, "notes") != 0) {
-        fprintf(stderr, "songrnn train: --mode %s is not available in this version\n", o.mode);
+    const cli_mode *mode = cli_mode_choose(&o);
+    if (!mode)
         return EXIT_USAGE;
-    }
     if (o.resume)
         for (const char *const *f = FIXED_ON_RESUME; *f; f++)
             if (srnn_opts_given(&o, *f)) {
@@ -209,7 +214,7 @@ int cmd_train(int argc, char **argv)
     srnn_model *model = NULL;
     srnn_vocab *vocab = NULL;
     srnn_dataset *all = NULL, *tr = NULL, *va = NULL;
-    cli_corpus corpus = {0};
+    cli_docs corpus = {0};
     int status = EXIT_ERROR;
 
     if (o.resume) {
@@ -217,9 +222,9 @@ int cmd_train(int argc, char **argv)
             cli_report(o.output, &err);
             return EXIT_ERROR;
         }
-        if (srnn_model_mode(model) != SRNN_MODE_NOTES) {
-            cli_fail(o.output, "a model of mode %s, this corpus is notes",
-                     srnn_mode_name((srnn_mode)srnn_model_mode(model)));
+        if (srnn_model_mode(model) != (int)mode->mode) {
+            cli_fail(o.output, "a model of mode %s cannot train on %s input",
+                     srnn_mode_name((srnn_mode)srnn_model_mode(model)), mode->name);
             goto out;
         }
         srnn_model_traincfg *tc = srnn_model_train_state(model);
@@ -235,17 +240,14 @@ int cmd_train(int argc, char **argv)
             tc->clip = o.clip;
     }
 
-    if (cli_corpus_load_midi(&corpus, o.pos, o.n_pos, o.quiet) != 0)
+    if (cli_docs_load(mode, o.pos, o.n_pos, &o, &corpus) != 0)
         goto out;
     const srnn_vocab *v;
     srnn_model_config cfg;
     uint64_t seed = o.seed >= 0 ? (uint64_t)o.seed : (uint64_t)time(NULL);
     if (!model) {
-        srnn_coverage cov;
-        if (cli_build_notes_vocab(&corpus, &o, &vocab, &cov) != 0)
+        if (mode->build_vocab(&corpus, &o, &vocab) != 0)
             goto out;
-        if (!o.quiet)
-            cli_print_coverage(&cov, srnn_vocab_size(vocab));
         config_from_options(&cfg, &o, seed);
         cfg.tempo = corpus_tempo(&corpus);
         if (srnn_model_new(&model, &cfg, vocab, &err) != SRNN_OK) {
@@ -262,8 +264,8 @@ int cmd_train(int argc, char **argv)
     for (size_t i = 0; i < corpus.n; i++) {
         int32_t *toks;
         size_t n;
-        if (srnn_notes_encode(v, corpus.pieces[i], &toks, &n, &err) != SRNN_OK) {
-            cli_report(corpus.paths[i], &err);
+        if (mode->encode(v, &corpus.d[i], &toks, &n, &err) != SRNN_OK) {
+            cli_report(corpus.d[i].label, &err);
             continue;
         }
         rc = srnn_dataset_add(all, toks, n);
@@ -352,6 +354,6 @@ out:
     srnn_dataset_free(va);
     srnn_vocab_free(vocab);
     srnn_model_free(model);
-    cli_corpus_free(&corpus);
+    cli_docs_free(&corpus);
     return status;
 }
