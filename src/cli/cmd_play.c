@@ -1,7 +1,8 @@
-/* songrnn play FILE : plays a .mid or .abc file live through FluidSynth (or a PortMidi port),
- * event by event.  The reading side here is a producer like a generator will be: it stays about
- * a second ahead of the playback clock and pushes events one at a time; the player thread
- * sends each at its time.  Ctrl-C silences every channel and exits 0. */
+/* songrnn play MODEL|FILE : plays live through FluidSynth (or a PortMidi port), event by event.
+ * With a model, music is generated as it plays: the sampler runs about a second ahead of the
+ * playback clock and pushes each note as soon as it is certain; with a file, the reading side
+ * is the same kind of producer.  The player thread sends each event at its time.  Ctrl-C
+ * silences every channel and exits 0. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +11,14 @@
 
 #include "cli.h"
 #include "cmd_render.h"
+#include "mode.h"
+#include "songrnn/model.h"
+#include "songrnn/nn.h"
+#include "songrnn/sample.h"
 #include "songrnn/synth.h"
 
 static const char USAGE[] =
-    "songrnn play FILE.mid|FILE.abc [--synth fluidsynth|portmidi] [--soundfont FILE.sf2] "
+    "songrnn play MODEL.srnn|FILE.mid|FILE.abc [sampling options] [--synth fluidsynth|portmidi] [--soundfont FILE.sf2] "
     "[--audio-driver NAME] [--audio-file OUT.wav] [--port ID|NAME] [--list-ports] "
     "[--program N] [--tempo BPM] [--tune X] [-q]";
 
@@ -55,11 +60,152 @@ static int list_ports(void)
     return EXIT_OK;
 }
 
+/* Generation as the producer: every sampled token, the tokens so far are decoded, and the
+ * events before the latest onset are pushed (nothing generated later can change them). */
+typedef struct live_gen {
+    const cli_mode *mode;
+    const srnn_model *model;
+    const srnn_opts *o;
+    srnn_player *player;
+    int32_t *toks;
+    size_t n, cap;
+    size_t pushed; /* events already pushed, in time order */
+    int failed;
+    srnn_error err;
+} live_gen;
+
+/* Pushes the events of toks[0..n) whose time is before `until` (all of them when until < 0). */
+static int live_push(live_gen *g, double until)
+{
+    srnn_piece *p = NULL;
+    srnn_error err = {0};
+    if (g->mode->to_piece(srnn_model_vocab(g->model), g->toks, g->n, g->o, &p, &err) != 0) {
+        if (until < 0) { /* the end: what was generated must play */
+            g->err = err;
+            g->failed = 1;
+            return -1;
+        }
+        return 0; /* text modes: an unfinished tune may not parse yet */
+    }
+    double bpm = g->o->tempo > 0 || srnn_piece_tempo_count(p) == 0
+                     ? cli_output_bpm(g->model, g->o) : 0;
+    srnn_synth_events_opts eo = {bpm, g->o->program};
+    srnn_synth_event *ev = NULL;
+    size_t nev = 0;
+    double end = 0;
+    double cut = -1;
+    if (until >= 0) {
+        /* The latest onset, in seconds: events before it are final. */
+        const srnn_note *notes = srnn_piece_notes(p);
+        double last = 0;
+        for (size_t i = 0; i < srnn_piece_note_count(p); i++)
+            if (notes[i].onset > last)
+                last = notes[i].onset;
+        cut = bpm > 0 ? last * 60.0 / bpm : srnn_piece_beat_to_seconds(p, last);
+    }
+    int rc = srnn_synth_events_from_piece(p, &eo, &ev, &nev, &end, &err);
+    srnn_piece_free(p);
+    if (rc != 0) {
+        g->err = err;
+        g->failed = 1;
+        return -1;
+    }
+    for (size_t i = g->pushed; i < nev && !g_interrupted; i++) {
+        if (cut >= 0 && ev[i].time >= cut)
+            break;
+        while (!g_interrupted && ev[i].time > srnn_player_clock(g->player) + PRODUCER_AHEAD)
+            sleep_ms(10);
+        if (srnn_player_push(g->player, &ev[i], &g->err) != 0) {
+            g->failed = 1;
+            free(ev);
+            return -1;
+        }
+        g->pushed = i + 1;
+    }
+    free(ev);
+    return 0;
+}
+
+static int live_on_token(int token, void *ud)
+{
+    live_gen *g = ud;
+    if (g->n == g->cap) {
+        size_t nc = g->cap ? 2 * g->cap : 1024;
+        int32_t *nt = realloc(g->toks, nc * sizeof *nt);
+        if (!nt) {
+            g->failed = 1;
+            return 1;
+        }
+        g->toks = nt;
+        g->cap = nc;
+    }
+    g->toks[g->n++] = token;
+    if (live_push(g, 0) != 0)
+        return 1;
+    return g_interrupted ? 1 : 0;
+}
+
+static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
+{
+    srnn_error err = {0};
+    srnn_model *m = NULL;
+    if (srnn_model_load(path, &m, &err) != SRNN_OK) {
+        cli_report(path, &err);
+        return EXIT_ERROR;
+    }
+    const cli_mode *mode = cli_mode_get((srnn_mode)srnn_model_mode(m));
+    int status = EXIT_OK;
+    if (!mode) {
+        cli_fail(path, "a model of mode %s, which this build cannot play",
+                 srnn_mode_name((srnn_mode)srnn_model_mode(m)));
+        srnn_model_free(m);
+        return EXIT_ERROR;
+    }
+    srnn_nn_set_threads(1);
+    uint64_t seed = o->seed >= 0 ? (uint64_t)o->seed : (uint64_t)time(NULL);
+    int32_t *primer = NULL, *toks = NULL;
+    size_t n_primer = 0, n = 0;
+    int keep = 0;
+    if (cli_mode_primer(mode, m, o, seed, &primer, &n_primer, &keep) != 0) {
+        srnn_model_free(m);
+        return EXIT_ERROR;
+    }
+    live_gen g = {.mode = mode, .model = m, .o = o, .player = player};
+    /* The user's own opening is heard too; a training window only starts the model. */
+    for (size_t i = 0; keep && i < n_primer; i++)
+        if (live_on_token(primer[i], &g) != 0)
+            break;
+    srnn_generate_opts go = {
+        .sample = {.temperature = o->temperature, .top_k = o->top_k, .top_p = o->top_p,
+                   .argmax = o->argmax},
+        .length = o->length > 0 ? o->length : mode->default_length,
+        .prime = primer, .n_prime = n_primer, .seed = seed,
+        .on_token = live_on_token, .ud = &g,
+    };
+    if (!g.failed && srnn_generate(srnn_model_net(m), srnn_model_vocab(m), &go, &toks, &n,
+                                   &err) != SRNN_OK) {
+        cli_report(path, &err);
+        status = EXIT_ERROR;
+    }
+    if (status == EXIT_OK && !g.failed && !g_interrupted)
+        live_push(&g, -1);
+    if (g.failed) {
+        cli_report(path, &g.err);
+        status = EXIT_ERROR;
+    }
+    free(toks);
+    free(primer);
+    free(g.toks);
+    srnn_model_free(m);
+    return status;
+}
+
 int cmd_play(int argc, char **argv)
 {
     srnn_opts o;
     srnn_opts_defaults(&o);
-    int prc = srnn_opts_parse(&o, OPT_G_COMMON | OPT_G_OUTPUT | OPT_G_PLAY | OPT_G_RENDER,
+    int prc = srnn_opts_parse(&o, OPT_G_COMMON | OPT_G_OUTPUT | OPT_G_PLAY | OPT_G_RENDER |
+                                  OPT_G_SAMPLE | OPT_G_TABLA,
                               argc - 1, argv + 1, "play", USAGE, stdout, stderr);
     if (prc == 1)
         return EXIT_OK;
@@ -90,30 +236,36 @@ int cmd_play(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *in = o.pos[0];
-    const char *ext = cli_extension(in);
-    if (strcmp(ext, "srnn") == 0) {
-        cli_fail(in, "playing from a model needs the generator, which this build does not "
-                     "have yet; play a .mid or .abc file");
-        return EXIT_ERROR;
+    /* A model file is recognized by its magic, whatever its name. */
+    int from_model = strcmp(cli_extension(in), "srnn") == 0;
+    if (!from_model) {
+        FILE *f = fopen(in, "rb");
+        unsigned char magic[8] = {0};
+        if (f) {
+            from_model = fread(magic, 1, 8, f) == 8 && memcmp(magic, "\x89songrnn", 8) == 0;
+            fclose(f);
+        }
     }
 
     char sf[4096];
     if (!portmidi && cli_sound_soundfont(o.soundfont, sf, sizeof sf) != 0)
         return EXIT_ERROR;
-    srnn_piece *piece = NULL;
-    int lrc = cli_sound_load(in, &o, &piece);
-    if (lrc != 0)
-        return lrc == 2 ? EXIT_USAGE : EXIT_ERROR;
-    srnn_synth_events_opts eo = {o.tempo, o.program};
     srnn_synth_event *ev = NULL;
     size_t n = 0;
-    double end = 0;
     srnn_error err = {0};
-    int rc = srnn_synth_events_from_piece(piece, &eo, &ev, &n, &end, &err);
-    srnn_piece_free(piece);
-    if (rc != 0) {
-        cli_report(in, &err);
-        return EXIT_ERROR;
+    if (!from_model) {
+        srnn_piece *piece = NULL;
+        int lrc = cli_sound_load(in, &o, &piece);
+        if (lrc != 0)
+            return lrc == 2 ? EXIT_USAGE : EXIT_ERROR;
+        srnn_synth_events_opts eo = {o.tempo, o.program};
+        double end = 0;
+        int rc = srnn_synth_events_from_piece(piece, &eo, &ev, &n, &end, &err);
+        srnn_piece_free(piece);
+        if (rc != 0) {
+            cli_report(in, &err);
+            return EXIT_ERROR;
+        }
     }
 
     srnn_player_opts po;
@@ -123,6 +275,7 @@ int cmd_play(int argc, char **argv)
     po.audio_driver = o.audio_driver;
     po.audio_file = o.audio_file;
     po.port = o.port;
+    po.verbose = o.verbose;
     srnn_player *player = NULL;
     if (srnn_player_open(&po, &player, &err) != 0) {
         cli_report(portmidi ? "portmidi" : o.audio_file ? o.audio_file : "fluidsynth", &err);
@@ -140,7 +293,9 @@ int cmd_play(int argc, char **argv)
 
     int status = EXIT_OK;
     srnn_error push_err = {0};
-    for (size_t i = 0; i < n && !g_interrupted; i++) {
+    if (from_model)
+        status = play_model(in, &o, player);
+    for (size_t i = 0; !from_model && i < n && !g_interrupted; i++) {
         /* Stay about a second ahead, as a generator producing in real time would. */
         while (!g_interrupted && ev[i].time > srnn_player_clock(player) + PRODUCER_AHEAD)
             sleep_ms(10);
@@ -155,7 +310,7 @@ int cmd_play(int argc, char **argv)
     if (srnn_player_finish(player, &err) != 0) {
         cli_report(portmidi ? "portmidi" : "fluidsynth", &err);
         status = EXIT_ERROR;
-    } else if (status != EXIT_OK) {
+    } else if (status != EXIT_OK && !from_model) {
         cli_report(in, &push_err);
     }
     srnn_player_stats st;

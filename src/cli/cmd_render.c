@@ -152,6 +152,7 @@ int cmd_render(int argc, char **argv)
     srnn_render_opts ro;
     srnn_render_opts_init(&ro);
     ro.soundfont = sf;
+    ro.verbose = o.verbose;
     srnn_render_stats st;
     if (srnn_synth_render_wav(ev, n, end, &ro, out, &st, &err) != 0) {
         cli_report(out, &err);

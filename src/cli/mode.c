@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "mode.h"
 #include "songrnn/midi.h"
+#include "songrnn/rng.h"
 #include "songrnn/model.h"
 #include "songrnn/synth.h"
 
@@ -219,6 +220,7 @@ int cli_mode_write(const cli_mode *m, const srnn_model *model, const srnn_opts *
         srnn_render_opts ro;
         srnn_render_opts_init(&ro);
         ro.soundfont = o->soundfont;
+        ro.verbose = o->verbose;
         if (srnn_synth_events_from_piece(p, &eo, &ev, &nev, &end, &err) != SRNN_OK ||
             srnn_synth_render_wav(ev, nev, end, &ro, path, NULL, &err) != SRNN_OK) {
             cli_report(path, &err);
@@ -235,4 +237,62 @@ int cli_mode_write(const cli_mode *m, const srnn_model *model, const srnn_opts *
     }
     srnn_piece_free(p);
     return rc;
+}
+
+/* The primer: the opening of --prime FILE or --prime-text (at most one window), or one of the
+ * training windows stored in the model, picked by the seed.  *keep says whether the primer
+ * belongs in the output (the user's own opening does; someone's training data does not). */
+int cli_mode_primer(const cli_mode *mode, const srnn_model *m, const srnn_opts *o,
+                    uint64_t seed, int32_t **out, size_t *n, int *keep)
+{
+    const srnn_vocab *v = srnn_model_vocab(m);
+    size_t window = (size_t)srnn_model_get_config(m)->train.seq_len;
+    srnn_error err = {0};
+    *out = NULL;
+    *n = 0;
+    *keep = 0;
+    if (o->prime || o->prime_text) {
+        int32_t *toks = NULL;
+        size_t nt = 0;
+        if (o->prime_text) {
+            if (mode->prime_text(v, o->prime_text, &toks, &nt, &err) != SRNN_OK) {
+                cli_report("--prime-text", &err);
+                return -1;
+            }
+        } else {
+            cli_docs docs = {0};
+            if (mode->load(o->prime, o, &docs) != 0 || docs.n == 0) {
+                cli_docs_free(&docs);
+                return -1;
+            }
+            int rc = mode->encode(v, &docs.d[0], &toks, &nt, &err);
+            cli_docs_free(&docs);
+            if (rc != SRNN_OK) {
+                cli_report(o->prime, &err);
+                return -1;
+            }
+            if (nt > 0 && toks[nt - 1] == srnn_vocab_end_id(v))
+                nt--; /* the opening, not a finished piece */
+            if (nt > window)
+                nt = window;
+        }
+        *out = toks;
+        *n = nt;
+        *keep = 1;
+        return 0;
+    }
+    size_t count, len;
+    const uint32_t *pr = srnn_model_primers(m, &count, &len);
+    if (!pr || count == 0)
+        return 0; /* <start> alone */
+    srnn_rng rng;
+    srnn_rng_seed(&rng, seed ^ 0x7072696dULL);
+    size_t k = (size_t)srnn_rng_below(&rng, count);
+    *out = malloc(len * sizeof **out);
+    if (!*out)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        (*out)[i] = (int32_t)pr[k * len + i];
+    *n = len;
+    return 0;
 }

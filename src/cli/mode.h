@@ -82,6 +82,12 @@ int cli_mode_write(const cli_mode *m, const struct srnn_model *model, const srnn
 /* Whether cli_mode_write can write this path (for a usage error before any work). */
 int cli_mode_can_write(const cli_mode *m, const char *path);
 
+/* The tokens generation starts from: the opening of --prime FILE or --prime-text (at most one
+ * window), or one of the training windows stored in the model, picked by seed (none: <start>
+ * alone).  *keep says whether they belong in the output.  0, or -1 after reporting. */
+int cli_mode_primer(const cli_mode *mode, const struct srnn_model *m, const srnn_opts *o,
+                    uint64_t seed, int32_t **out, size_t *n, int *keep);
+
 /* Notes-mode helpers others use too: the coverage line, and tokens as their strings. */
 void cli_print_coverage(const srnn_coverage *cov, int vocab_size);
 int cli_tokens_to_text(const srnn_vocab *v, const int32_t *toks, size_t n, char **text,

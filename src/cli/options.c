@@ -29,6 +29,7 @@ typedef struct opt_def {
 static const opt_def OPTS[] = {
     {"output", 'o', K_STR, OPT_G_COMMON, OFF(output), 0, 0, NULL, "FILE", "output file (- for stdout where text)"},
     {"quiet", 'q', K_FLAG, OPT_G_COMMON, OFF(quiet), 0, 0, NULL, NULL, "no progress output"},
+    {"verbose", 'v', K_FLAG, OPT_G_PLAY | OPT_G_OUTPUT, OFF(verbose), 0, 0, NULL, NULL, "let FluidSynth's own messages through"},
     {"mode", 0, K_CHOICE, OPT_G_COMMON, OFF(mode), 0, 0, "notes|abc|tabla", "M", "notes, abc or tabla (default: from file extensions)"},
     {"count", 0, K_INT, OPT_G_COUNT, OFF(count), 1, 100000, NULL, "N", "number of pieces; OUT gets -1, -2, ... before its extension"},
 

@@ -29,6 +29,7 @@ typedef struct srnn_opts {
     const char *output;  /* -o */
     const char *mode;    /* notes|abc|tabla, NULL: guess */
     int quiet;           /* -q */
+    int verbose;         /* -v: the synthesizer's own messages too */
     int count;           /* --count, 1 */
     /* model */
     const char *cell;    /* lstm|gru|rnn */

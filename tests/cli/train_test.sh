@@ -48,6 +48,17 @@ expect 0 "same seed, same music" -- "$S" generate "$T/a.srnn" -o "$T/s1.mid" --l
 expect 0 "same seed, same music (2)" -- "$S" generate "$T/a.srnn" -o "$T/s2.mid" --length 30 --seed 9 -q
 cmp -s "$T/s1.mid" "$T/s2.mid" && ok || bad "same seed gave different files"
 
+# play a model live: generated as it plays, rendered by FluidSynth's file driver
+"$S" play "$T/a.srnn" --audio-driver file --audio-file "$T/live.wav" --length 30 --seed 1 -q >"$T/out" 2>"$T/err"
+rc=$?
+if grep -q "built without FluidSynth\|soundfont" "$T/err"; then
+  echo "skipped live play: $(cat "$T/err")"
+elif [ "$rc" -eq 0 ] && [ -s "$T/live.wav" ] && [ "$(head -c 4 "$T/live.wav")" = "RIFF" ]; then
+  ok
+else
+  bad "play MODEL: exit $rc"; cat "$T/err"
+fi
+
 # bad input: exit 1 with the file named, or 2 for usage
 mkdir "$T/empty"
 expect 1 "empty folder" -- "$S" train "$T/empty" -o "$T/x.srnn"
