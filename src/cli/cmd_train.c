@@ -158,6 +158,30 @@ static int store_primers(srnn_model *m, const srnn_dataset *ds, int seq_len, uin
     return rc;
 }
 
+/* Entropy (nats) of the tokens' own frequencies: the loss of a model that learned only how
+ * often each token occurs, the bar a sequence model must get well below. */
+static double unigram_entropy(const srnn_dataset *ds, int vocab)
+{
+    size_t *count = calloc((size_t)vocab, sizeof *count), total = 0;
+    if (!count)
+        return NAN;
+    for (size_t i = 0; i < srnn_dataset_pieces(ds); i++) {
+        size_t n;
+        const int32_t *t = srnn_dataset_piece(ds, i, &n);
+        for (size_t j = 0; j < n; j++)
+            if (t[j] >= 0 && t[j] < vocab) {
+                count[t[j]]++;
+                total++;
+            }
+    }
+    double h = 0;
+    for (int v = 0; v < vocab; v++)
+        if (count[v])
+            h -= (double)count[v] / (double)total * log((double)count[v] / (double)total);
+    free(count);
+    return total ? h : NAN;
+}
+
 static void config_from_options(srnn_model_config *cfg, const srnn_opts *o, uint64_t seed)
 {
     srnn_model_config_defaults(cfg);
@@ -293,10 +317,10 @@ int cmd_train(int argc, char **argv)
     if (!o.quiet)
         fprintf(stderr,
                 "songrnn: training on %zu pieces (%zu tokens), validating on %zu pieces (%zu "
-                "tokens); %zu parameters; seed %llu\n",
+                "tokens, unigram entropy %.4f nats); %zu parameters; seed %llu\n",
                 srnn_dataset_pieces(tr), srnn_dataset_tokens(tr), srnn_dataset_pieces(va),
-                srnn_dataset_tokens(va), srnn_model_num_params(model),
-                (unsigned long long)cfg.train.seed);
+                srnn_dataset_tokens(va), unigram_entropy(va, srnn_vocab_size(v)),
+                srnn_model_num_params(model), (unsigned long long)cfg.train.seed);
 
     train_ctx ctx = {.model = model, .path = o.output, .history_csv = o.history};
     cli_progress_init(&ctx.progress, o.quiet, cli_stderr_is_tty());
