@@ -120,4 +120,44 @@ int srnn_notes_decode(const srnn_vocab *vocab, const int32_t *tokens, size_t n,
 int srnn_notes_grid(const srnn_vocab *vocab);          /* 0 for another mode */
 int srnn_notes_velocity_bins(const srnn_vocab *vocab); /* 0 without bins */
 
+/* ---- abc mode (src/tokens/abc.c; owner: abcmode) ------------------------------------- */
+
+/* ABC tunes one character at a time (the seeds' SongRNN).  A token is one character of the
+ * tune's text: a UTF-8 character is its own token string ("a", "|", "\"", "é"), with these
+ * printable names so that `songrnn tokens` keeps one tune a line:
+ *   "<nl>"  newline          "<sp>"  space
+ *   "<0xNN>" a byte that is not printable ASCII nor part of a valid UTF-8 character (NN: two
+ *            upper-case hex digits; a tab is normalized to a space before it gets here)
+ * and "<start>"/"<end>" framing each tune.  Ids of a built vocabulary: <start> (0), <end> (1),
+ * then the characters in ascending order of their bytes. */
+
+/* One tune's text as the abc tokenizer sees it (malloc'ed, NUL-terminated): line endings
+ * CRLF/CR become LF, tabs become spaces, lines whose first non-blank character is '%'
+ * (comments, %% directives) are dropped, trailing blanks of each line are dropped, blank lines
+ * are dropped (a blank line ends a tune in ABC), and the text ends with one newline.  Columns
+ * of the lines that stay are unchanged. */
+int srnn_abc_chars_normalize(const char *text, size_t len, char **out, size_t *out_len,
+                             srnn_error *err) SRNN_WARN_UNUSED;
+
+/* The character vocabulary of n texts: <start>, <end>, and every character that occurs. */
+int srnn_abc_chars_vocab(const char *const *texts, const size_t *lens, size_t n,
+                         srnn_vocab **out, srnn_error *err) SRNN_WARN_UNUSED;
+
+/* Text -> tokens, framed by <start> and <end> (*tokens malloc'ed).  A character outside the
+ * vocabulary is an SRNN_EINPUT error naming it, with its line and column. */
+int srnn_abc_chars_encode(const srnn_vocab *vocab, const char *text, size_t len,
+                          int32_t **tokens, size_t *n, srnn_error *err) SRNN_WARN_UNUSED;
+
+/* A primer given on the command line -> tokens, without <start> and <end>.  Escapes: "\n" is a
+ * newline, "\t" a space (tabs are normalized), "\\" a backslash; any other backslash stands
+ * for itself (ABC's own line continuation).  A character outside the vocabulary is an error
+ * naming it, with its column in the given string (line 1). */
+int srnn_abc_chars_encode_prime(const srnn_vocab *vocab, const char *str, int32_t **tokens,
+                                size_t *n, srnn_error *err) SRNN_WARN_UNUSED;
+
+/* Tokens -> text (malloc'ed, NUL-terminated): a leading <start> is skipped, <end> ends the
+ * text, another <start> is skipped.  An id outside the vocabulary is an error. */
+int srnn_abc_chars_decode(const srnn_vocab *vocab, const int32_t *tokens, size_t n, char **text,
+                          size_t *len, srnn_error *err) SRNN_WARN_UNUSED;
+
 #endif

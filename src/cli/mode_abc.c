@@ -1,0 +1,214 @@
+/* ABC mode on the command line: tunes as text, one token per character (the seeds' SongRNN);
+ * generated text is written as .abc, or parsed by the ABC parser for .mid, .wav and play.
+ *
+ * Each tune of a file (its X: line to the blank line or next X:) is one document, normalized
+ * by srnn_abc_chars_normalize (no comment or %% lines, no trailing blanks).  A tune that our
+ * parser refuses is reported with its line and column and left out of the corpus, so the
+ * network learns only ABC that can be played; the other tunes of the file still count. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mode.h"
+#include "songrnn/abc.h"
+
+static const char *const ABC_EXTS[] = {"abc", NULL};
+
+static int abc_load(const char *path, const srnn_opts *o, cli_docs *docs)
+{
+    (void)o;
+    unsigned char *data = NULL;
+    size_t size = 0;
+    srnn_error err = {0};
+    if (srnn_file_read_all(path, &data, &size, &err) != SRNN_OK) {
+        cli_report(path, &err);
+        return -1;
+    }
+    const char *text = (const char *)data;
+    srnn_abc_tune_info *tunes = NULL;
+    size_t n = 0;
+    if (srnn_abc_list_tunes(text, size, &tunes, &n, &err) != SRNN_OK) {
+        cli_report(path, &err);
+        free(data);
+        return -1;
+    }
+    if (n == 0) {
+        cli_fail(path, "no ABC tune (no X: or K: line)");
+        free(data);
+        return -1;
+    }
+    size_t kept = 0;
+    int oom = 0;
+    for (size_t i = 0; i < n && !oom; i++) {
+        char label[64];
+        char *t = NULL;
+        size_t tl = 0;
+        if (tunes[i].x >= 0)
+            snprintf(label, sizeof label, " X:%d", tunes[i].x);
+        else
+            snprintf(label, sizeof label, " tune %zu", i + 1);
+        size_t llen = strlen(path) + strlen(label) + 1;
+        char *full = malloc(llen);
+        if (!full || srnn_abc_chars_normalize(text + tunes[i].offset, tunes[i].length, &t, &tl,
+                                              &err) != SRNN_OK) {
+            free(full);
+            oom = 1;
+            break;
+        }
+        snprintf(full, llen, "%s%s", path, label);
+        /* The tune alone, as the network will see it, must parse. */
+        srnn_piece *p = NULL;
+        if (srnn_abc_parse(t, tl, -1, 0, &p, &err) != SRNN_OK) {
+            /* Report where it is in the file, not in the normalized copy. */
+            srnn_error ferr = {0};
+            srnn_piece *q = NULL;
+            if (srnn_abc_parse(text, size, (int)i, SRNN_ABC_BY_INDEX, &q, &ferr) != SRNN_OK)
+                err = ferr;
+            srnn_piece_free(q);
+            char msg[sizeof err.msg];
+            snprintf(msg, sizeof msg, "%.180s (tune%.40s left out)", err.msg, label);
+            memcpy(err.msg, msg, sizeof msg);
+            cli_report(path, &err);
+            free(t);
+            free(full);
+            continue;
+        }
+        srnn_piece_free(p);
+        if (cli_docs_push(docs, full, NULL, t, tl) != 0)
+            oom = 1;
+        else
+            kept++;
+        free(t);
+        free(full);
+    }
+    free(tunes);
+    free(data);
+    if (oom) {
+        cli_fail(path, "out of memory");
+        return -1;
+    }
+    return kept ? 0 : -1;
+}
+
+static int abc_build_vocab(const cli_docs *docs, const srnn_opts *o, srnn_vocab **out)
+{
+    const char **texts = malloc((docs->n ? docs->n : 1) * sizeof *texts);
+    size_t *lens = malloc((docs->n ? docs->n : 1) * sizeof *lens);
+    if (!texts || !lens) {
+        free(texts);
+        free(lens);
+        cli_fail("vocabulary", "out of memory");
+        return -1;
+    }
+    size_t chars = 0;
+    for (size_t i = 0; i < docs->n; i++) {
+        texts[i] = docs->d[i].text;
+        lens[i] = docs->d[i].len;
+        chars += lens[i];
+    }
+    srnn_error err = {0};
+    int rc = srnn_abc_chars_vocab(texts, lens, docs->n, out, &err);
+    free(texts);
+    free(lens);
+    if (rc != SRNN_OK) {
+        cli_report("vocabulary", &err);
+        return -1;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "songrnn: %zu tunes, %zu characters; vocabulary %d tokens (%d "
+                "characters, <start>, <end>)\n", docs->n, chars, srnn_vocab_size(*out),
+                srnn_vocab_size(*out) - 2);
+    return 0;
+}
+
+static int abc_encode(const srnn_vocab *v, const cli_doc *doc, int32_t **toks, size_t *n,
+                      srnn_error *err)
+{
+    if (srnn_vocab_mode(v) != SRNN_MODE_ABC)
+        return srnn_error_set(err, SRNN_EINPUT, "a %s model cannot read ABC input",
+                              srnn_mode_name(srnn_vocab_mode(v)));
+    return srnn_abc_chars_encode(v, doc->text, doc->len, toks, n, err);
+}
+
+/* The generated text as a tune: an X: line first when the model left it out, and a final
+ * newline. */
+static int abc_tune_text(const srnn_vocab *v, const int32_t *toks, size_t n, char **text,
+                         size_t *len, srnn_error *err)
+{
+    char *t = NULL;
+    size_t tl = 0;
+    int rc = srnn_abc_chars_decode(v, toks, n, &t, &tl, err);
+    if (rc != SRNN_OK)
+        return rc;
+    size_t skip = 0; /* leading blank lines would end the tune before it starts */
+    while (skip < tl && (t[skip] == '\n' || t[skip] == ' '))
+        skip++;
+    int has_x = tl - skip >= 2 && t[skip] == 'X' && t[skip + 1] == ':';
+    const char *head = has_x ? "" : "X:1\n";
+    size_t hl = strlen(head), body = tl - skip;
+    int nl = body == 0 || t[tl - 1] != '\n';
+    char *out = malloc(hl + body + 2);
+    if (!out) {
+        free(t);
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    }
+    memcpy(out, head, hl);
+    memcpy(out + hl, t + skip, body);
+    size_t ol = hl + body;
+    if (nl)
+        out[ol++] = '\n';
+    out[ol] = 0;
+    free(t);
+    *text = out;
+    *len = ol;
+    return SRNN_OK;
+}
+
+static int abc_to_text(const srnn_vocab *v, const int32_t *toks, size_t n, char **text,
+                       srnn_error *err)
+{
+    size_t len;
+    return abc_tune_text(v, toks, n, text, &len, err);
+}
+
+static int abc_to_piece(const srnn_vocab *v, const int32_t *toks, size_t n, const srnn_opts *o,
+                        srnn_piece **out, srnn_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = abc_tune_text(v, toks, n, &text, &len, err);
+    if (rc != SRNN_OK)
+        return rc;
+    rc = srnn_abc_parse(text, len, -1, o && o->melody_only ? SRNN_ABC_MELODY_ONLY : 0, out, err);
+    free(text);
+    if (rc != SRNN_OK && err) {
+        /* line:col are in the text that -o OUT.abc writes with the same --seed. */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "the generated tune does not parse (line:col of its .abc "
+                 "text): %.180s", err->msg);
+        memcpy(err->msg, msg, sizeof msg);
+    }
+    return rc;
+}
+
+static int abc_prime_text(const srnn_vocab *v, const char *text, int32_t **toks, size_t *n,
+                          srnn_error *err)
+{
+    return srnn_abc_chars_encode_prime(v, text, toks, n, err);
+}
+
+const cli_mode CLI_MODE_ABC = {
+    .mode = SRNN_MODE_ABC,
+    .name = "abc",
+    .in_exts = ABC_EXTS,
+    .text_ext = "abc",
+    .what = "ABC file",
+    .default_length = 1000,
+    .load = abc_load,
+    .build_vocab = abc_build_vocab,
+    .encode = abc_encode,
+    .to_text = abc_to_text,
+    .to_piece = abc_to_piece,
+    .prime_text = abc_prime_text,
+};
