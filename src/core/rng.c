@@ -1,4 +1,6 @@
 /* xoshiro256** (Blackman & Vigna): fast, small state, good statistics. */
+#include <math.h>
+
 #include "songrnn/rng.h"
 
 static uint64_t rotl(uint64_t x, int k)
@@ -46,4 +48,12 @@ uint64_t srnn_rng_below(srnn_rng *rng, uint64_t n)
         x = srnn_rng_next(rng);
     while (x >= limit);
     return x % n;
+}
+
+double srnn_rng_normal(srnn_rng *rng)
+{
+    double u1 = srnn_rng_uniform(rng), u2 = srnn_rng_uniform(rng);
+    if (u1 < 1e-300)
+        u1 = 1e-300; /* log(0) */
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }

@@ -10,48 +10,6 @@
 #include "blas.h"
 #include "fastmath.h"
 
-/* ---- random numbers ------------------------------------------------------------------ */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-void nn_rng_seed(nn_rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t nn_rng_next(nn_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double nn_rng_uniform(nn_rng *r) { return (double)(nn_rng_next(r) >> 11) * 0x1.0p-53; }
-
-double nn_rng_normal(nn_rng *r)
-{
-    double u1 = nn_rng_uniform(r), u2 = nn_rng_uniform(r);
-    if (u1 < 1e-300)
-        u1 = 1e-300;
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-}
-
 /* db [M] += the column sums of d [N][M]. */
 static void colsum_add(real *db, const real *d, int N, int M)
 {
@@ -352,14 +310,14 @@ void rnn_layer_step(srnn_cell cell, real *h, real *c, real *g, real *gh, const r
 
 /* ---- dropout --------------------------------------------------------------------------- */
 
-void dropout_mask(real *mask, size_t n, double p, nn_rng *rng)
+void dropout_mask(real *mask, size_t n, double p, srnn_rng *rng)
 {
     real keep = (real)(1.0 / (1.0 - p));
     /* two 24-bit uniforms per 64-bit draw; p is compared at that resolution */
     uint32_t thr = (uint32_t)(p * 16777216.0 + 0.5);
     size_t i = 0;
     while (i < n) {
-        uint64_t r = nn_rng_next(rng);
+        uint64_t r = srnn_rng_next(rng);
         mask[i++] = (uint32_t)(r >> 40) < thr ? 0 : keep;
         if (i < n)
             mask[i++] = (uint32_t)((r >> 8) & 0xffffff) < thr ? 0 : keep;

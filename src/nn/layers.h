@@ -12,17 +12,11 @@
 #include <stdint.h>
 
 #include "songrnn/nn.h"
+#include "songrnn/rng.h"
 
 typedef srnn_real real;
 
-/* ---- random numbers: xoshiro256** seeded by splitmix64, the same on every machine ------ */
-typedef struct nn_rng {
-    uint64_t s[4];
-} nn_rng;
-void nn_rng_seed(nn_rng *r, uint64_t seed);
-uint64_t nn_rng_next(nn_rng *r);
-double nn_rng_uniform(nn_rng *r); /* [0, 1), 53 bits */
-double nn_rng_normal(nn_rng *r);  /* N(0, 1), Box-Muller */
+/* Random numbers come from the project's generator (songrnn/rng.h). */
 
 /* ---- embedding ---------------------------------------------------------------------- */
 /* out [T][B][E] = w[tok[b][t]]; tok is [B][T] (stream-major, as callers hold it). */
@@ -63,7 +57,7 @@ void rnn_layer_step(srnn_cell cell, real *h, real *c, real *g, real *gh, const r
 
 /* ---- inverted dropout ---------------------------------------------------------------- */
 /* mask [n]: 0 with probability p, else 1/(1-p). */
-void dropout_mask(real *mask, size_t n, double p, nn_rng *rng);
+void dropout_mask(real *mask, size_t n, double p, srnn_rng *rng);
 void dropout_forward(real *out, const real *x, const real *mask, size_t n);
 void dropout_backward(real *dx, const real *dout, const real *mask, size_t n);
 

@@ -39,7 +39,7 @@ struct srnn_nn {
 
     int training, dropout_fixed;
     int dropped; /* the last forward applied dropout */
-    nn_rng rng;
+    srnn_rng rng;
 
     /* training buffers, for windows of up to cap_n = B*T positions */
     size_t cap_n;
@@ -201,7 +201,7 @@ int srnn_nn_create(srnn_nn **out, const srnn_nn_config *cfg, srnn_error *err)
         srnn_nn_free(nn);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory for %zu parameters", off);
     }
-    nn_rng_seed(&nn->rng, 0);
+    srnn_rng_seed(&nn->rng, 0);
     *out = nn;
     return SRNN_OK;
 }
@@ -288,23 +288,23 @@ void srnn_nn_zero_grad(srnn_nn *nn)
         memset(nn->grads, 0, nn->n_params * sizeof(real));
 }
 
-static void fill_uniform(real *p, size_t n, double bound, nn_rng *r)
+static void fill_uniform(real *p, size_t n, double bound, srnn_rng *r)
 {
     for (size_t i = 0; i < n; i++)
-        p[i] = (real)((2 * nn_rng_uniform(r) - 1) * bound);
+        p[i] = (real)((2 * srnn_rng_uniform(r) - 1) * bound);
 }
 
 void srnn_nn_init(srnn_nn *nn, uint64_t seed)
 {
     if (!nn)
         return;
-    nn_rng r;
-    nn_rng_seed(&r, seed);
+    srnn_rng r;
+    srnn_rng_seed(&r, seed);
     real *p = nn->params;
     int GH = nn->G * nn->H;
     /* nn.Embedding: N(0, 1) */
     for (size_t i = 0; i < (size_t)nn->V * nn->E; i++)
-        p[nn->o_emb + i] = (real)nn_rng_normal(&r);
+        p[nn->o_emb + i] = (real)srnn_rng_normal(&r);
     /* nn.Conv1d: kaiming_uniform(a=sqrt(5)) and its bias both come to U(+-1/sqrt(fan_in)) */
     if (nn->C > 0) {
         double bound = 1.0 / sqrt((double)nn->E * nn->K);
@@ -329,7 +329,7 @@ void srnn_nn_init(srnn_nn *nn, uint64_t seed)
     double fb = 1.0 / sqrt((double)nn->H);
     fill_uniform(p + nn->o_fc_w, (size_t)nn->V * nn->H, fb, &r);
     fill_uniform(p + nn->o_fc_b, (size_t)nn->V, fb, &r);
-    nn_rng_seed(&nn->rng, seed ^ 0x5bd1e9955bd1e995ULL);
+    srnn_rng_seed(&nn->rng, seed ^ 0x5bd1e9955bd1e995ULL);
     srnn_nn_zero_grad(nn);
 }
 
@@ -348,7 +348,7 @@ void srnn_nn_set_dropout_fixed(srnn_nn *nn, int fixed)
 void srnn_nn_seed_dropout(srnn_nn *nn, uint64_t seed)
 {
     if (nn)
-        nn_rng_seed(&nn->rng, seed ^ 0x5bd1e9955bd1e995ULL);
+        srnn_rng_seed(&nn->rng, seed ^ 0x5bd1e9955bd1e995ULL);
 }
 
 static int max_dim(const srnn_nn *nn)

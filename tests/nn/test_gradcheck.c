@@ -22,13 +22,13 @@
 #define FLOOR 1e-6
 #define TOL 1e-6
 
-static nn_rng rng;
+static srnn_rng rng;
 
 static double *rnd(size_t n, double scale)
 {
     double *p = malloc((n ? n : 1) * sizeof *p);
     for (size_t i = 0; i < n; i++)
-        p[i] = (2 * nn_rng_uniform(&rng) - 1) * scale;
+        p[i] = (2 * srnn_rng_uniform(&rng) - 1) * scale;
     return p;
 }
 
@@ -335,7 +335,7 @@ static void check_net(srnn_cell cell, int conv, double dropout)
 
 int main(void)
 {
-    nn_rng_seed(&rng, 42);
+    srnn_rng_seed(&rng, 42);
     check_small_layers();
     check_dense();
     check_conv();

@@ -188,8 +188,8 @@ static void test_dropout_stats(void)
 {
     size_t n = 1000000;
     real *m = malloc(n * sizeof *m);
-    nn_rng r;
-    nn_rng_seed(&r, 7);
+    srnn_rng r;
+    srnn_rng_seed(&r, 7);
     for (int k = 0; k < 2; k++) {
         double p = k ? 0.5 : 0.3;
         dropout_mask(m, n, p, &r);
