@@ -1,0 +1,51 @@
+/* libFuzzer harness: the model-file loader, both layers: srnn_modelfile_decode (the codec) and
+ * srnn_model_decode (codec + vocabulary + network + optimizer state), then what `info` and
+ * `generate` read of a loaded model. */
+#include "songrnn/model.h"
+
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    srnn_error err;
+    srnn_modelfile mf;
+    int rc = srnn_modelfile_decode(data, size, &mf, &err);
+    if (rc != SRNN_OK) {
+        /* "leaves mf zeroed on failure" */
+        FUZZ_ASSERT(mf.vocab == NULL && mf.params == NULL && mf.history == NULL &&
+                    mf.opt_state == NULL && mf.primers == NULL);
+        FUZZ_ASSERT(err.msg[0] != 0);
+    } else {
+        /* Re-encoding what was decoded gives a file that decodes again. */
+        unsigned char *bytes = NULL;
+        size_t n = 0;
+        if (srnn_modelfile_encode(&mf, &bytes, &n, &err) == SRNN_OK) {
+            srnn_modelfile again;
+            FUZZ_ASSERT(srnn_modelfile_decode(bytes, n, &again, &err) == SRNN_OK);
+            FUZZ_ASSERT(again.n_params == mf.n_params && again.vocab_size == mf.vocab_size);
+            srnn_modelfile_release(&again);
+            free(bytes);
+        }
+        srnn_modelfile_release(&mf);
+    }
+
+    srnn_model *model = NULL;
+    if (srnn_model_decode(data, size, &model, &err) != SRNN_OK) {
+        fuzz_check_failure(model, &err);
+        return 0;
+    }
+    FUZZ_ASSERT(rc == SRNN_OK); /* the model loads only what the codec accepts */
+    const srnn_vocab *vocab = srnn_model_vocab(model);
+    int v = srnn_vocab_size(vocab);
+    FUZZ_ASSERT(v > 0 && v == srnn_model_get_config(model)->net.vocab_size);
+    for (int i = 0; i < v && i < 64; i++)
+        FUZZ_ASSERT(srnn_vocab_token(vocab, i) != NULL);
+    size_t nh = 0, np = 0, len = 0;
+    const srnn_history_entry *h = srnn_model_history(model, &nh);
+    FUZZ_ASSERT(nh == 0 || h != NULL);
+    const uint32_t *pr = srnn_model_primers(model, &np, &len);
+    for (size_t i = 0; pr && i < np * len; i++)
+        FUZZ_ASSERT(pr[i] < (uint32_t)v); /* generate feeds these to the network */
+    srnn_model_free(model);
+    return 0;
+}
