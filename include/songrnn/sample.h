@@ -2,6 +2,7 @@
 #ifndef SONGRNN_SAMPLE_H
 #define SONGRNN_SAMPLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "songrnn/common.h"
@@ -38,6 +39,12 @@ typedef struct srnn_generate_opts {
      * return stops generation.  May be NULL. */
     int (*on_token)(int token, void *ud);
     void *ud;
+    /* Called before each token is sampled with the sequence so far (<start>, primer, sampled
+     * tokens) and the mask of allowed tokens (vocabulary-size entries, 1: allowed) to narrow:
+     * a grammar that keeps generated sequences well formed (tabla: the taal's cycle).  A
+     * non-zero return stops generation.  May be NULL. */
+    int (*constrain)(const int32_t *seq, size_t len, uint8_t *mask, void *ud);
+    void *constrain_ud;
 } srnn_generate_opts;
 
 /* Runs the network from a fresh state over the primer, then samples until `length` is reached

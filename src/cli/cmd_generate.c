@@ -85,8 +85,12 @@ int cmd_generate(int argc, char **argv)
             .length = o.length > 0 ? o.length : mode->default_length,
             .prime = primer, .n_prime = n_primer, .seed = s,
         };
-        if (srnn_generate(srnn_model_net(m), srnn_model_vocab(m), &go, &toks, &n, &err) !=
-            SRNN_OK) {
+        void *gstate = NULL;
+        int grc = mode->gen_begin ? mode->gen_begin(srnn_model_vocab(m), &o, &go, &gstate) : 0;
+        if (grc != 0) {
+            status = grc == 2 ? EXIT_USAGE : EXIT_ERROR;
+        } else if (srnn_generate(srnn_model_net(m), srnn_model_vocab(m), &go, &toks, &n, &err) !=
+                   SRNN_OK) {
             cli_report(o.pos[0], &err);
             status = EXIT_ERROR;
         } else {
@@ -97,6 +101,8 @@ int cmd_generate(int argc, char **argv)
             else if (!o.quiet && strcmp(path, "-") != 0)
                 fprintf(stderr, "songrnn: wrote %s\n", path);
         }
+        if (mode->gen_end)
+            mode->gen_end(gstate);
         free(toks);
         free(primer);
         free(path);

@@ -182,11 +182,17 @@ static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
         .prime = primer, .n_prime = n_primer, .seed = seed,
         .on_token = live_on_token, .ud = &g,
     };
-    if (!g.failed && srnn_generate(srnn_model_net(m), srnn_model_vocab(m), &go, &toks, &n,
-                                   &err) != SRNN_OK) {
+    void *gstate = NULL;
+    int grc = mode->gen_begin ? mode->gen_begin(srnn_model_vocab(m), o, &go, &gstate) : 0;
+    if (grc != 0) {
+        status = grc == 2 ? EXIT_USAGE : EXIT_ERROR;
+    } else if (!g.failed && srnn_generate(srnn_model_net(m), srnn_model_vocab(m), &go, &toks,
+                                          &n, &err) != SRNN_OK) {
         cli_report(path, &err);
         status = EXIT_ERROR;
     }
+    if (mode->gen_end)
+        mode->gen_end(gstate);
     if (status == EXIT_OK && !g.failed && !g_interrupted)
         live_push(&g, -1);
     if (g.failed) {
@@ -248,7 +254,7 @@ int cmd_play(int argc, char **argv)
     }
 
     char sf[4096];
-    if (!portmidi && cli_sound_soundfont(o.soundfont, sf, sizeof sf) != 0)
+    if (!portmidi && cli_sound_soundfont(cli_sound_soundfont_for(in, &o), sf, sizeof sf) != 0)
         return EXIT_ERROR;
     srnn_synth_event *ev = NULL;
     size_t n = 0;

@@ -64,8 +64,22 @@ int cli_sound_load(const char *path, const srnn_opts *o, srnn_piece **out)
         return 1;
 #endif
     }
-    cli_fail(path, "cannot play or render a '.%s' file (expected .mid or .abc)", ext);
+#if SRNN_CLI_MODE_TABLA
+    if (strcmp(ext, "bol") == 0)
+        return cli_tabla_sound_load(path, o, out);
+#endif
+    cli_fail(path, "cannot play or render a '.%s' file (expected .mid, .abc or .bol)", ext);
     return 1;
+}
+
+const char *cli_sound_soundfont_for(const char *path, const srnn_opts *o)
+{
+#if SRNN_CLI_MODE_TABLA
+    if (!o->soundfont && strcmp(cli_extension(path), "bol") == 0)
+        return cli_tabla_soundfont(o);
+#endif
+    (void)path;
+    return o->soundfont;
 }
 
 int cli_sound_soundfont(const char *given, char *buf, size_t size)
@@ -116,7 +130,7 @@ int cmd_render(int argc, char **argv)
     }
 
     char sf[4096];
-    if (to_wav && cli_sound_soundfont(o.soundfont, sf, sizeof sf) != 0)
+    if (to_wav && cli_sound_soundfont(cli_sound_soundfont_for(in, &o), sf, sizeof sf) != 0)
         return EXIT_ERROR;
     srnn_piece *piece = NULL;
     int lrc = cli_sound_load(in, &o, &piece);

@@ -26,6 +26,7 @@ typedef struct cli_docs {
 } cli_docs;
 
 struct srnn_model;
+struct srnn_generate_opts;
 
 typedef struct cli_mode {
     srnn_mode mode;
@@ -54,6 +55,16 @@ typedef struct cli_mode {
     /* --prime-text STR as tokens (without the end token); NULL when the mode has no text. */
     int (*prime_text)(const srnn_vocab *v, const char *text, int32_t **toks, size_t *n,
                       srnn_error *err);
+    /* Generation in the mode's grammar (tabla: the taal's cycle); each may be NULL.
+     * gen_primer: the opening when the user gives none, kept in the output (tabla: <start>
+     * taal:NAME); 0 or -1 after reporting.  gen_begin: sets go's length and constraint for one
+     * output, *state freed by gen_end; 0, or 1 (input) / 2 (usage error) after reporting. */
+    int (*gen_primer)(const srnn_vocab *v, const srnn_opts *o, int32_t **toks, size_t *n);
+    int (*gen_begin)(const srnn_vocab *v, const srnn_opts *o, struct srnn_generate_opts *go,
+                     void **state);
+    void (*gen_end)(void *state);
+    /* The soundfont for the mode's audio when --soundfont is not given; NULL: a GM font. */
+    const char *(*soundfont)(const srnn_opts *o);
 } cli_mode;
 
 extern const cli_mode CLI_MODE_NOTES;

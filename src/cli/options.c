@@ -90,6 +90,7 @@ static const opt_def OPTS[] = {
 
     {"taal", 0, K_STR, OPT_G_TABLA, OFF(taal), 0, 0, NULL, "NAME", "taal of generated tabla (teentaal)"},
     {"cycles", 0, K_INT, OPT_G_TABLA, OFF(cycles), 1, 100000, NULL, "N", "cycles of generated tabla"},
+    {"tabla-map", 0, K_CHOICE, OPT_G_OUTPUT, OFF(tabla_map), 0, 0, "tabla|gm", "MAP", "tabla strokes as the tabla soundfont's keys (default) or General MIDI percussion"},
 };
 #define N_OPTS (sizeof OPTS / sizeof OPTS[0])
 

@@ -77,6 +77,7 @@ typedef struct srnn_opts {
     /* tabla */
     const char *taal;
     int cycles;
+    const char *tabla_map; /* tabla|gm, NULL: tabla */
 
     /* which options were given explicitly, by table index (for --resume and model defaults) */
     unsigned char given[128];

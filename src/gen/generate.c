@@ -79,6 +79,14 @@ int srnn_generate(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o,
     while (produced < o->length && sampled++ < max_tokens) {
         if ((rc = srnn_nn_step(nn, last, logits, err)) != SRNN_OK)
             goto done;
+        if (o->constrain) {
+            memset(mask, 1, (size_t)V);
+            mask[start] = 0;
+            if (notes)
+                mask[end] = 0;
+            if (o->constrain(seq, len, mask, o->constrain_ud))
+                break;
+        }
         int tok = srnn_sample_token(logits, V, &o->sample, srnn_rng_uniform(&rng), mask, scratch);
         if (len == cap) {
             size_t nc = cap * 2;
