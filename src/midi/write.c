@@ -22,7 +22,9 @@
 #include "songrnn/midi.h"
 
 #define DEFAULT_PPQ 480
-#define MAX_TICK (INT_MAX / 2) /* libsmf counts pulses in int */
+/* libsmf counts pulses in int, and asserts (aborts) when a delta needs a variable-length
+ * number longer than 4 bytes: keep every time, hence every delta, below 2^28. */
+#define MAX_TICK 0x0FFFFFFF
 
 static const char *const GM_NAMES[128] = {
     "Acoustic Grand Piano", "Bright Acoustic Piano", "Electric Grand Piano", "Honky-tonk Piano",
