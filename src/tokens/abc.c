@@ -312,7 +312,7 @@ int srnn_abc_chars_encode_prime(const srnn_vocab *v, const char *str, int32_t **
     for (size_t i = 0; i < len;) {
         /* One character of the primer: an escape, or one UTF-8 character as it stands. */
         char c = str[i];
-        size_t step = 1;
+        size_t step = 1, clen = 1; /* bytes of str used; bytes of the character */
         const char *ch = str + i;
         if (c == '\\' && i + 1 < len &&
             (str[i + 1] == 'n' || str[i + 1] == 't' || str[i + 1] == '\\')) {
@@ -324,10 +324,10 @@ int srnn_abc_chars_encode_prime(const srnn_vocab *v, const char *str, int32_t **
             i++; /* a CRLF pasted in: the LF follows */
             continue;
         } else {
-            step = utf8_len((const unsigned char *)str + i, len - i);
+            step = clen = utf8_len((const unsigned char *)str + i, len - i);
         }
         size_t one = 0;
-        int rc = encode_chars(v, ch, step == 2 ? 1 : step, t + k, &one, err);
+        int rc = encode_chars(v, ch, clen, t + k, &one, err);
         if (rc != SRNN_OK) {
             free(t);
             if (err) {

@@ -1,0 +1,79 @@
+/* Every tune of corpora/abc parses with our ABC parser without an error or a warning (bar
+ * lengths included), has a title, and there are at least 100 of them. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../check.h"
+#include "songrnn/abc.h"
+
+typedef struct warn_ctx {
+    const char *file;
+    int count;
+} warn_ctx;
+
+static void on_warn(void *ud, int line, int col, const char *msg)
+{
+    warn_ctx *w = ud;
+    w->count++;
+    fprintf(stderr, "%s:%d:%d: warning: %s\n", w->file, line, col, msg);
+}
+
+static int cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(void)
+{
+    const char *root = getenv("SRNN_SOURCE_ROOT");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/corpora/abc", root ? root : ".");
+    DIR *d = opendir(dir);
+    CHECK_MSG(d != NULL, "cannot open %s", dir);
+    if (!d)
+        return check_finish("test_abc_corpus");
+    char *names[512];
+    int nn = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && nn < 512) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && strcmp(e->d_name + l - 4, ".abc") == 0)
+            names[nn++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)nn, sizeof *names, cmp);
+    size_t total = 0;
+    for (int f = 0; f < nn; f++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+        unsigned char *data = NULL;
+        size_t size = 0;
+        srnn_error err = {0};
+        CHECK(srnn_file_read_all(path, &data, &size, &err) == SRNN_OK);
+        srnn_abc_tune_info *tunes = NULL;
+        size_t n = 0;
+        CHECK(srnn_abc_list_tunes((const char *)data, size, &tunes, &n, &err) == SRNN_OK);
+        CHECK_MSG(n > 0, "%s has no tunes", names[f]);
+        for (size_t i = 0; i < n; i++) {
+            warn_ctx w = {path, 0};
+            srnn_abc_options o = {SRNN_ABC_BY_INDEX, on_warn, &w};
+            srnn_piece *p = NULL;
+            int rc = srnn_abc_parse_ex((const char *)data, size, (int)i, &o, &p, &err);
+            CHECK_MSG(rc == SRNN_OK, "%s:%d:%d: %s", path, err.line, err.col, err.msg);
+            CHECK_MSG(w.count == 0, "%s X:%d: %d warnings", path, tunes[i].x, w.count);
+            CHECK_MSG(tunes[i].title[0], "%s X:%d has no title", path, tunes[i].x);
+            CHECK_MSG(!p || srnn_piece_note_count(p) >= 16, "%s X:%d: only %zu notes", path,
+                      tunes[i].x, p ? srnn_piece_note_count(p) : 0);
+            srnn_piece_free(p);
+        }
+        total += n;
+        free(tunes);
+        free(data);
+        free(names[f]);
+    }
+    fprintf(stderr, "%d files, %zu tunes\n", nn, total);
+    CHECK_MSG(total >= 100, "only %zu tunes", total);
+    return check_finish("test_abc_corpus");
+}
