@@ -75,7 +75,8 @@ int cli_sound_load(const char *path, const srnn_opts *o, srnn_piece **out)
 const char *cli_sound_soundfont_for(const char *path, const srnn_opts *o)
 {
 #if SRNN_CLI_MODE_TABLA
-    if (!o->soundfont && strcmp(cli_extension(path), "bol") == 0)
+    if (!o->soundfont &&
+        (strcmp(cli_extension(path), "bol") == 0 || cli_tabla_is_model(path)))
         return cli_tabla_soundfont(o);
 #endif
     (void)path;

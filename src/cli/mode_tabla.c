@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd_render.h"
 #include "mode.h"
+#include "songrnn/model.h"
 #include "songrnn/sample.h"
 #include "songrnn/tabla.h"
 
@@ -177,6 +178,23 @@ const char *cli_tabla_soundfont(const srnn_opts *o)
 #else
     return "soundfonts/tabla.sf2";
 #endif
+}
+
+int cli_tabla_is_model(const char *path)
+{
+    unsigned char magic[8] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    int is = fread(magic, 1, 8, f) == 8 && memcmp(magic, "\x89songrnn", 8) == 0;
+    fclose(f);
+    srnn_model *m = NULL;
+    srnn_error err = {0};
+    if (!is || srnn_model_load(path, &m, &err) != SRNN_OK)
+        return 0;
+    is = srnn_model_mode(m) == SRNN_MODE_TABLA;
+    srnn_model_free(m);
+    return is;
 }
 
 static const srnn_taal *option_taal(const srnn_opts *o)

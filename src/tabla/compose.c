@@ -119,7 +119,9 @@ static int segment(const char *s, size_t len, int mixed, uint8_t *out, int *n)
             while (j < len && !isupper((unsigned char)s[j]))
                 j++;
             int b = srnn_bol_lookup(s + i, j - i);
-            if (b < 0 || k >= SRNN_BOL_MAX_BEAT)
+            if (b >= 0 && k >= SRNN_BOL_MAX_BEAT)
+                return -2;
+            if (b < 0)
                 ok = 0;
             else
                 out[k++] = (uint8_t)b;
@@ -148,8 +150,10 @@ static int segment(const char *s, size_t len, int mixed, uint8_t *out, int *n)
             }
         }
     }
-    if (best[len] >= 1 << 20 || best[len] > SRNN_BOL_MAX_BEAT)
+    if (best[len] >= 1 << 20)
         return -1;
+    if (best[len] > SRNN_BOL_MAX_BEAT)
+        return -2;
     int k = best[len];
     *n = k;
     for (size_t i = len; i > 0; i = (size_t)from[i])
@@ -209,8 +213,10 @@ static int read_word(reader *r, const char *w, size_t len, int col, uint8_t *bea
             j++;
         uint8_t part[SRNN_BOL_MAX_BEAT];
         int k = 0;
-        if (segment(buf + i, j - i, mixed, part, &k) != 0) {
-            /* A lone S is the avagraha's usual spelling: a rest. */
+        int sr = segment(buf + i, j - i, mixed, part, &k);
+        if (sr == -2)
+            goto too_many;
+        if (sr != 0) {
             return srnn_error_set_at(r->err, SRNN_EINPUT, r->line, col, "unknown bol '%.*s'",
                                      (int)(len > 40 ? 40 : len), w);
         }
