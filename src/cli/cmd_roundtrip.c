@@ -3,10 +3,12 @@
  * folder that receives one file per input. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mode.h"
@@ -112,33 +114,106 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* OUT for input i: OUT itself for one file, else FOLDER/basename (numbered on a clash). */
-static char *out_path(const char *out, int folder, const char *in, size_t i)
+/* OUT for input i: OUT itself for one file, else FOLDER/basename, numbered when an earlier
+ * input of this run has the same name (so neither overwrites the other). */
+static char *out_path(const char *out, int folder, const cli_docs *c, size_t i)
 {
     if (!folder)
         return strdup(out);
-    const char *base = strrchr(in, '/');
-    base = base ? base + 1 : in;
+    const char *base = strrchr(c->d[i].label, '/');
+    base = base ? base + 1 : c->d[i].label;
     size_t len = strlen(out) + strlen(base) + 32;
     char *p = malloc(len);
     if (!p)
         return NULL;
     snprintf(p, len, "%s/%s", out, base);
-    struct stat st;
-    if (i > 0 && stat(p, &st) == 0) {
-        /* Another input of the same name was written in this run or earlier: keep both. */
-        char *n = cli_numbered_path(p, (int)i);
-        free(p);
-        return n;
+    for (size_t j = 0; j < i; j++) {
+        const char *other = strrchr(c->d[j].label, '/');
+        if (strcmp(other ? other + 1 : c->d[j].label, base) == 0) {
+            char *n = cli_numbered_path(p, (int)i);
+            free(p);
+            return n;
+        }
     }
     return p;
+}
+
+/* The pieces are independent: workers take them in turn, each with its own counts. */
+typedef struct rt_job {
+    const cli_docs *c;
+    const srnn_vocab *v;
+    const srnn_opts *o;
+    int folder;
+    pthread_mutex_t lock;
+    size_t next;
+    kept total;
+    size_t tokens;
+    int failed;
+} rt_job;
+
+static void roundtrip_one(rt_job *j, size_t i, kept *k, size_t *tokens, int *failed)
+{
+    const cli_doc *doc = &j->c->d[i];
+    int32_t *toks = NULL;
+    size_t n = 0;
+    srnn_piece *dec = NULL;
+    srnn_error err = {0};
+    char *dst = NULL;
+    if (srnn_notes_encode(j->v, doc->piece, &toks, &n, &err) != SRNN_OK ||
+        srnn_notes_decode(j->v, toks, n, &dec, &err) != SRNN_OK) {
+        cli_report(doc->label, &err);
+        *failed = 1;
+        goto done;
+    }
+    *tokens += n;
+    if (copy_metadata(dec, doc->piece) != 0 ||
+        count_kept(doc->piece, dec, srnn_notes_grid(j->v), k) != 0) {
+        cli_fail(doc->label, "out of memory");
+        *failed = 1;
+        goto done;
+    }
+    dst = out_path(j->o->output, j->folder, j->c, i);
+    srnn_midi_write_opts wo = {.program = j->o->program, .bpm = j->o->tempo};
+    if (!dst || srnn_midi_write(dst, dec, &wo, &err) != SRNN_OK) {
+        cli_report(dst ? dst : j->o->output, &err);
+        *failed = 1;
+    }
+done:
+    free(dst);
+    free(toks);
+    srnn_piece_free(dec);
+}
+
+static void *roundtrip_worker(void *arg)
+{
+    rt_job *j = arg;
+    kept k = {0};
+    size_t tokens = 0;
+    int failed = 0;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t i = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= j->c->n)
+            break;
+        roundtrip_one(j, i, &k, &tokens, &failed);
+    }
+    pthread_mutex_lock(&j->lock);
+    j->total.in_notes += k.in_notes;
+    j->total.kept += k.kept;
+    j->total.same_duration += k.same_duration;
+    j->tokens += tokens;
+    j->failed |= failed;
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
 }
 
 int cmd_roundtrip(int argc, char **argv)
 {
     srnn_opts o;
     srnn_opts_defaults(&o);
-    int rc = srnn_opts_parse(&o, OPT_G_TOKENS | OPT_G_OUTPUT, argc - 1, argv + 1, "roundtrip",
+    int rc = srnn_opts_parse(&o, OPT_G_TOKENS | OPT_G_OUTPUT | OPT_G_THREADS, argc - 1, argv + 1,
+                             "roundtrip",
                              USAGE, stdout, stderr);
     if (rc == 1)
         return EXIT_OK;
@@ -167,38 +242,28 @@ int cmd_roundtrip(int argc, char **argv)
     }
 
     int status = c.n_failed ? EXIT_ERROR : EXIT_OK;
-    kept total = {0};
-    size_t tokens = 0;
-    for (size_t i = 0; i < c.n; i++) {
-        int32_t *toks = NULL;
-        size_t n = 0;
-        srnn_piece *dec = NULL;
-        srnn_error err = {0};
-        char *dst = NULL;
-        if (srnn_notes_encode(v, c.d[i].piece, &toks, &n, &err) != SRNN_OK ||
-            srnn_notes_decode(v, toks, n, &dec, &err) != SRNN_OK) {
-            cli_report(c.d[i].label, &err);
-            status = EXIT_ERROR;
-            goto next;
-        }
-        tokens += n;
-        if (copy_metadata(dec, c.d[i].piece) != 0 ||
-            count_kept(c.d[i].piece, dec, srnn_notes_grid(v), &total) != 0) {
-            cli_fail(c.d[i].label, "out of memory");
-            status = EXIT_ERROR;
-            goto next;
-        }
-        dst = out_path(o.output, folder, c.d[i].label, i);
-        srnn_midi_write_opts wo = {.program = o.program, .bpm = o.tempo};
-        if (!dst || srnn_midi_write(dst, dec, &wo, &err) != SRNN_OK) {
-            cli_report(dst ? dst : o.output, &err);
-            status = EXIT_ERROR;
-        }
-    next:
-        free(dst);
-        free(toks);
-        srnn_piece_free(dec);
-    }
+    rt_job job = {.c = &c, .v = v, .o = &o, .folder = folder};
+    pthread_mutex_init(&job.lock, NULL);
+    /* --threads, or every core: reading MIDI is fast, writing it through libsmf is not. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int n_workers = o.threads > 0 ? o.threads : cores > 0 ? (int)cores : 1;
+    if (n_workers > 64)
+        n_workers = 64;
+    if ((size_t)n_workers > c.n)
+        n_workers = (int)c.n;
+    pthread_t workers[64];
+    int started = 0;
+    for (int w = 1; w < n_workers; w++)
+        if (pthread_create(&workers[started], NULL, roundtrip_worker, &job) == 0)
+            started++;
+    roundtrip_worker(&job);
+    for (int w = 0; w < started; w++)
+        pthread_join(workers[w], NULL);
+    pthread_mutex_destroy(&job.lock);
+    if (job.failed)
+        status = EXIT_ERROR;
+    kept total = job.total;
+    size_t tokens = job.tokens;
 
     double pct = total.in_notes ? 100.0 * (double)total.kept / (double)total.in_notes : 100.0;
     double dpct = total.kept ? 100.0 * (double)total.same_duration / (double)total.kept : 100.0;
