@@ -234,6 +234,7 @@ struct srnn_tabla_gen {
     size_t budget;
     size_t len0;       /* the sequence's length at the first call: the primer */
     int started;
+    int dha;           /* the bol a form ending on sam lands with */
 };
 
 size_t srnn_tabla_gen_budget(const srnn_taal *taal, int cycles)
@@ -263,6 +264,7 @@ int srnn_tabla_gen_new(const srnn_vocab *v, const srnn_taal *taal, int cycles, i
     g->cycles = cycles;
     g->max_cycles = max_cycles > 0 ? max_cycles : 8;
     g->budget = budget;
+    g->dha = srnn_bol_lookup("Dha", 3);
     *out = g;
     return SRNN_OK;
 }
@@ -281,6 +283,8 @@ typedef struct gstate {
     int taal, form;
     size_t beats;     /* beats completed */
     int syl;          /* syllables of the beat under way */
+    int first;        /* its first bol */
+    int last_n, last_first; /* the last completed beat's syllables and first bol */
 } gstate;
 
 static void scan(const srnn_tabla_gen *g, const int32_t *seq, size_t len, gstate *s)
@@ -310,11 +314,15 @@ static void scan(const srnn_tabla_gen *g, const int32_t *seq, size_t len, gstate
             break;
         case K_BOL:
             s->phase = 3;
-            s->syl++;
+            if (s->syl++ == 0)
+                s->first = k.value;
             break;
         case K_BEATEND:
-            if (s->syl > 0)
+            if (s->syl > 0) {
                 s->beats++;
+                s->last_n = s->syl;
+                s->last_first = s->first;
+            }
             s->syl = 0;
             break;
         default:
@@ -323,12 +331,15 @@ static void scan(const srnn_tabla_gen *g, const int32_t *seq, size_t len, gstate
     }
 }
 
-/* Whether b beats make a valid ending, and the first valid ending at or after b. */
+/* Whether b beats make a valid ending (a form that ends on sam lands on one Dha), and the
+ * first valid ending at or after b. */
 static int valid_end(const srnn_tabla_gen *g, const gstate *s, size_t b)
 {
     size_t C = (size_t)srnn_taal_at(s->taal)->beats;
     size_t extra = srnn_tabla_form_ends_on_sam((srnn_tabla_form)s->form) ? 1 : 0;
     if (b < C + extra || b % C != extra)
+        return 0;
+    if (extra && (b != s->beats || s->last_n != 1 || s->last_first != g->dha))
         return 0;
     size_t cyc = b / C;
     if (g->cycles > 0)
@@ -376,14 +387,31 @@ int srnn_tabla_gen_mask(srnn_tabla_gen *g, const int32_t *seq, size_t len, uint8
     int p = (int)(s.beats % (size_t)C);
     /* The beat end this beat takes: 0 "/", 1 "|", 2 "||". */
     int want_end = p == C - 1 ? 2 : srnn_taal_vibhag_end(tl, p) ? 1 : 0;
-    size_t cost_bol = need(g, &s, s.beats, s.syl + 1); /* tokens still needed after one more bol */
+    /* Tokens still needed after one more bol.  On a sam beat where a tukda, tihai or
+     * chakradar could end, only a lone Dha ends it: any other bol moves the ending a cycle on. */
+    size_t cost_bol = need(g, &s, s.beats, s.syl + 1), cost_other = cost_bol;
+    int sam_beat = srnn_tabla_form_ends_on_sam((srnn_tabla_form)s.form) && s.phase == 3 &&
+                   s.beats % (size_t)C == 0 && s.beats >= (size_t)C &&
+                   next_end(g, &s, s.beats) == s.beats + 1;
+    if (sam_beat)
+        cost_other = 1 + 2 * (size_t)C + 1;
     int bol_ok = s.syl < GEN_MAX_BEAT && cost_bol + 1 <= left;
+    int other_ok = s.syl < GEN_MAX_BEAT && cost_other + 1 <= left;
     /* At a valid ending with a fixed cycle count, nothing but the end. */
     if (s.syl == 0 && g->cycles > 0 && s.beats >= next_end(g, &s, s.beats))
         bol_ok = 0;
     if (s.syl == 0 && g->cycles == 0 && s.beats / (size_t)C >= (size_t)g->max_cycles &&
         valid_end(g, &s, s.beats))
         bol_ok = 0;
+    /* The sam beat that ends a tukda, tihai or chakradar is Dha alone. */
+    int final = srnn_tabla_form_ends_on_sam((srnn_tabla_form)s.form) && s.phase == 3 &&
+                s.beats % (size_t)C == 0 && s.beats >= (size_t)C &&
+                (g->cycles > 0 ? s.beats == (size_t)g->cycles * (size_t)C
+                               : s.beats / (size_t)C >= (size_t)g->max_cycles);
+    if (final && s.syl > 0)
+        bol_ok = 0;
+    if (!bol_ok)
+        other_ok = 0;
     int any = 0;
     for (int i = 0; i < g->V; i++) {
         tokinfo k = g->ti[i];
@@ -400,7 +428,7 @@ int srnn_tabla_gen_mask(srnn_tabla_gen *g, const int32_t *seq, size_t len, uint8
             break;
         default:
             if (k.kind == K_BOL)
-                ok = bol_ok;
+                ok = k.value == g->dha && s.syl == 0 ? bol_ok : other_ok && !final;
             else if (k.kind == K_BEATEND)
                 ok = s.syl > 0 && k.value == want_end;
             else if (k.kind == K_END)

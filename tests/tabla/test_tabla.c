@@ -337,6 +337,9 @@ static void test_grammar(void)
             CHECK(srnn_tabla_taal(t) == taal);
             CHECK_MSG(nb % C == (size_t)sam && nb >= C + (size_t)sam, "run %d: %zu beats of %zu",
                       run, nb, C);
+            if (sam && nb > 0)
+                CHECK_MSG(strcmp(beat_str(t, nb - 1), "Dha") == 0, "run %d lands on %s", run,
+                          beat_str(t, nb - 1));
             if (cycles)
                 CHECK_MSG(nb / C == (size_t)cycles, "run %d: %zu cycles, %d asked", run, nb / C,
                           cycles);
