@@ -133,8 +133,10 @@ int srnn_notes_velocity_bins(const srnn_vocab *vocab); /* 0 without bins */
 
 /* One tune's text as the abc tokenizer sees it (malloc'ed, NUL-terminated): line endings
  * CRLF/CR become LF, tabs become spaces, lines whose first non-blank character is '%'
- * (comments, %% directives) are dropped, trailing blanks of each line are dropped, blank lines
- * are dropped (a blank line ends a tune in ABC), and the text ends with one newline.  Columns
+ * (comments, %% directives) are dropped, so are the information fields that say nothing the
+ * music needs (lines starting A: B: D: F: G: H: N: O: S: W: Z: — area, book, discography, file,
+ * group, history, notes, origin, source, words, transcription), trailing blanks of each line
+ * and blank lines (a blank line ends a tune in ABC); the text ends with one newline.  Columns
  * of the lines that stay are unchanged. */
 int srnn_abc_chars_normalize(const char *text, size_t len, char **out, size_t *out_len,
                              srnn_error *err) SRNN_WARN_UNUSED;

@@ -107,6 +107,13 @@ static void char_describe(const unsigned char *s, size_t n, char *buf, size_t si
         snprintf(buf, size, "'%s'", name);
 }
 
+/* Information fields that say nothing the music needs: area, book, discography, file, group,
+ * history, notes, origin, source, words after the tune, transcription. */
+static int is_meta_field(const char *s, size_t n)
+{
+    return n >= 2 && s[1] == ':' && s[0] && strchr("ABDFGHNOSWZ", s[0]) != NULL;
+}
+
 int srnn_abc_chars_normalize(const char *text, size_t len, char **out, size_t *out_len,
                              srnn_error *err)
 {
@@ -131,7 +138,7 @@ int srnn_abc_chars_normalize(const char *text, size_t len, char **out, size_t *o
         size_t last = e;
         while (last > i && (text[last - 1] == ' ' || text[last - 1] == '\t'))
             last--;
-        if (first < e && text[first] != '%') {
+        if (first < e && text[first] != '%' && !is_meta_field(text + i, e - i)) {
             for (size_t k = i; k < last; k++)
                 buf[o++] = text[k] == '\t' ? ' ' : text[k];
             buf[o++] = '\n';

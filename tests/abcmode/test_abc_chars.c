@@ -13,13 +13,13 @@ static int toks_eq(const int32_t *a, size_t na, const int32_t *b, size_t nb)
 
 static void test_normalize(void)
 {
-    const char in[] = "X:1\r\nT:Hi\t \r\n% a comment\r\n  %%MIDI program 1\r\n\r\nK:C\rC\tD|  \n"
-                      "\"Am\"A";
+    const char in[] = "X:1\r\nT:Hi\t \r\nS:a source\n% a comment\r\n  %%MIDI program 1\r\n"
+                      "Z:someone\r\nR:reel\n\r\nK:C\rC\tD|  \nN:a note\n\"Am\"A\nW:words";
     char *out = NULL;
     size_t n = 0;
     srnn_error err = {0};
     CHECK(srnn_abc_chars_normalize(in, strlen(in), &out, &n, &err) == SRNN_OK);
-    const char want[] = "X:1\nT:Hi\nK:C\nC D|\n\"Am\"A\n";
+    const char want[] = "X:1\nT:Hi\nR:reel\nK:C\nC D|\n\"Am\"A\n";
     CHECK_MSG(out && strcmp(out, want) == 0, "got [%s]", out ? out : "(null)");
     CHECK(n == strlen(want));
     free(out);
