@@ -1,5 +1,6 @@
 /* The abc character tokenizer against hand-worked examples: normalization, the vocabulary of a
  * tiny corpus, framed encoding, decoding, primer escapes, unknown characters, UTF-8. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,8 +168,52 @@ static void test_bytes(void)
     srnn_vocab_free(v);
 }
 
+/* Random bytes: normalized, they build a vocabulary that encodes and decodes them exactly;
+ * any primer string is either encoded or refused, never a crash. */
+static void test_random(void)
+{
+    uint32_t x = 12345;
+    for (int round = 0; round < 300; round++) {
+        char in[400];
+        size_t len = 0;
+        x = x * 1664525u + 1013904223u;
+        size_t want = (x >> 8) % sizeof in;
+        for (size_t i = 0; i < want; i++) {
+            x = x * 1664525u + 1013904223u;
+            /* mostly ABC-like ASCII, some newlines, some high and control bytes */
+            unsigned r = x >> 24;
+            in[len++] = (char)(r < 200 ? 32 + r % 95 : r < 220 ? '\n' : r);
+        }
+        char *norm = NULL;
+        size_t nl = 0;
+        srnn_error err = {0};
+        CHECK(srnn_abc_chars_normalize(in, len, &norm, &nl, &err) == SRNN_OK);
+        const char *texts[] = {norm};
+        srnn_vocab *v = NULL;
+        CHECK(srnn_abc_chars_vocab(texts, &nl, 1, &v, &err) == SRNN_OK);
+        int32_t *t = NULL;
+        size_t n = 0;
+        char *back = NULL;
+        size_t bl = 0;
+        CHECK(srnn_abc_chars_encode(v, norm, nl, &t, &n, &err) == SRNN_OK);
+        CHECK(srnn_abc_chars_decode(v, t, n, &back, &bl, &err) == SRNN_OK);
+        CHECK(back && bl == nl && memcmp(back, norm, nl) == 0);
+        in[len < sizeof in ? len : sizeof in - 1] = 0;
+        int32_t *p = NULL;
+        size_t np = 0;
+        int rc = srnn_abc_chars_encode_prime(v, in, &p, &np, &err);
+        CHECK(rc == SRNN_OK || rc == SRNN_EINPUT);
+        free(p);
+        free(back);
+        free(t);
+        srnn_vocab_free(v);
+        free(norm);
+    }
+}
+
 int main(void)
 {
+    test_random();
     test_normalize();
     test_vocab_encode_decode();
     test_bytes();
