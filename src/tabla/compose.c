@@ -334,7 +334,7 @@ static int read_body_line(reader *r, const char *s, size_t len)
     while (i < len) {
         char c = s[i];
         int col = (int)i + 1;
-        if (c == ' ' || c == '\t' || c == '\r') {
+        if (isspace((unsigned char)c)) {
             i++;
         } else if (c == '|') {
             int bars = 0;
@@ -385,7 +385,7 @@ static int read_body_line(reader *r, const char *s, size_t len)
             if (t->n_beats >= (size_t)1 << 24)
                 return srnn_error_set_at(r->err, SRNN_EINPUT, r->line, col, "too many beats");
             if ((rc = srnn_tabla_add_beat(t, beat, n)) != SRNN_OK)
-                return srnn_error_set(r->err, rc, "out of memory");
+                return srnn_error_set_at(r->err, rc, r->line, col, "out of memory");
         }
     }
     if (t->n_beats > beats_before) {

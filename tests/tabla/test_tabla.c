@@ -365,8 +365,64 @@ static void test_grammar(void)
     srnn_vocab_free(v);
 }
 
+/* Damaged text never crashes the reader; whatever it accepts, the writer writes and the
+ * reader accepts again with the same beats. */
+static void test_mutations(void)
+{
+    const char *base = "title: m\ntaal: teentaal\nform: tihai\ntempo: 80\n"
+                       "Dha- Dhin- DhaTi TaDha | GeNa DhaDha TiTa DhaGe | (Dha Ge) -Dha TiRaKiTa "
+                       "Dha | Ti Ta Dha -\nX 2 0 3\nDha\n";
+    size_t bl = strlen(base);
+    char buf[512];
+    uint64_t s = 99;
+    int accepted = 0;
+    for (int it = 0; it < 20000; it++) {
+        memcpy(buf, base, bl);
+        size_t len = bl;
+        int edits = 1 + it % 4;
+        for (int e = 0; e < edits; e++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t at = (size_t)(s >> 33) % len;
+            unsigned char c = (unsigned char)(s >> 13);
+            static const char pick[] = "|()-#:\n X0DhaGeTiNa";
+            if ((s >> 8) % 3 == 0)
+                c = (unsigned char)pick[(s >> 40) % (sizeof pick - 1)];
+            switch ((s >> 4) % 3) {
+            case 0: buf[at] = (char)c; break;
+            case 1:
+                if (len + 1 < sizeof buf) {
+                    memmove(buf + at + 1, buf + at, len - at);
+                    buf[at] = (char)c;
+                    len++;
+                }
+                break;
+            default:
+                memmove(buf + at, buf + at + 1, len - at - 1);
+                len--;
+            }
+        }
+        srnn_tabla *t = NULL, *u = NULL;
+        srnn_error err = {0};
+        if (srnn_tabla_parse(buf, len, &t, &err) != SRNN_OK) {
+            CHECK_MSG(t == NULL && err.msg[0] && err.line >= 1, "%d: %s", err.line, err.msg);
+            continue;
+        }
+        accepted++;
+        char *text = NULL;
+        CHECK(srnn_tabla_write(t, &text, &err) == SRNN_OK);
+        CHECK_MSG(text && srnn_tabla_parse(text, strlen(text), &u, &err) == SRNN_OK,
+                  "rewritten text refused: %s\n%s", err.msg, text ? text : "");
+        CHECK(u && srnn_tabla_beat_count(u) == srnn_tabla_beat_count(t));
+        free(text);
+        srnn_tabla_free(u);
+        srnn_tabla_free(t);
+    }
+    CHECK(accepted > 100);
+}
+
 int main(void)
 {
+    test_mutations();
     test_bols();
     test_taals();
     test_parse();
