@@ -21,6 +21,9 @@ int cmd_play(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_heatmap(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 /* Prints "songrnn: FILE: message" (with ":LINE:COL" when err has a line) on stderr. */
 void cli_report(const char *file, const srnn_error *err);

@@ -21,6 +21,9 @@ static const command COMMANDS[] = {
     {"render", cmd_render, "convert .mid/.abc to .wav (offline, FluidSynth) or to a clean .mid"},
     {"info", cmd_info, "config, vocabulary size, parameter count, training history of a model"},
     {"bench", cmd_bench, "time training and generation on synthetic tokens"},
+    {"plot", cmd_plot, "training and validation loss and accuracy curves as a PNG"},
+    {"heatmap", cmd_heatmap, "neuron activations along a generated or given sequence, as a PNG"},
+    {"eval", cmd_eval, "objective statistics of generated MIDI against a reference corpus"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -219,7 +219,7 @@ int cli_mode_write(const cli_mode *m, const srnn_model *model, const srnn_opts *
         double end = 0;
         srnn_render_opts ro;
         srnn_render_opts_init(&ro);
-        ro.soundfont = o->soundfont;
+        ro.soundfont = o->soundfont || !m->soundfont ? o->soundfont : m->soundfont(o);
         ro.verbose = o->verbose;
         if (srnn_synth_events_from_piece(p, &eo, &ev, &nev, &end, &err) != SRNN_OK ||
             srnn_synth_render_wav(ev, nev, end, &ro, path, NULL, &err) != SRNN_OK) {
@@ -281,6 +281,10 @@ int cli_mode_primer(const cli_mode *mode, const srnn_model *m, const srnn_opts *
         *keep = 1;
         return 0;
     }
+    if (mode->gen_primer) {
+        *keep = 1;
+        return mode->gen_primer(v, o, out, n);
+    }
     size_t count, len;
     const uint32_t *pr = srnn_model_primers(m, &count, &len);
     if (!pr || count == 0)
@@ -288,11 +292,21 @@ int cli_mode_primer(const cli_mode *mode, const srnn_model *m, const srnn_opts *
     srnn_rng rng;
     srnn_rng_seed(&rng, seed ^ 0x7072696dULL);
     size_t k = (size_t)srnn_rng_below(&rng, count);
-    *out = malloc(len * sizeof **out);
+    *out = malloc((len + 2) * sizeof **out);
     if (!*out)
         return -1;
     for (size_t i = 0; i < len; i++)
         (*out)[i] = (int32_t)pr[k * len + i];
     *n = len;
+    if (mode->mode == SRNN_MODE_ABC) {
+        /* A tune opens with its header: the window is read as the end of a previous tune (cut
+         * after its last newline), then <end> <start>, the state training saw at every tune's
+         * start; the output begins after them. */
+        int nl = srnn_vocab_lookup(v, "<nl>");
+        while (*n > 0 && (*out)[*n - 1] != nl)
+            (*n)--;
+        (*out)[(*n)++] = srnn_vocab_end_id(v);
+        (*out)[(*n)++] = srnn_vocab_start_id(v);
+    }
     return 0;
 }
