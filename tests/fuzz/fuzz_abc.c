@@ -17,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     srnn_abc_tune_info *tunes = NULL;
     size_t count = 0;
     srnn_error err;
+    srnn_fuzz_accepted = 0;
     if (srnn_abc_list_tunes(text, size, &tunes, &count, &err) != SRNN_OK) {
         fuzz_check_failure(tunes, &err);
         return 0;
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(memchr(tunes[i].title, 0, sizeof tunes[i].title) != NULL);
     }
     /* Each tune by index (the first few: the rest take the same paths). */
-    size_t parse = count ? (count < 4 ? count : 4) : 1;
+    size_t parse = count ? (count < srnn_fuzz_abc_max_tunes ? count : srnn_fuzz_abc_max_tunes) : 1;
     for (size_t i = 0; i < parse; i++) {
         int warnings = 0;
         srnn_abc_options o = {.flags = flags | SRNN_ABC_BY_INDEX, .warn = on_warning,
@@ -38,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_ASSERT(err.line >= 0 && err.col >= 0);
             continue;
         }
+        srnn_fuzz_accepted = 1;
         fuzz_check_piece(piece);
         fuzz_downstream(piece);
         srnn_piece_free(piece);

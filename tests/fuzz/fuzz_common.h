@@ -15,6 +15,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Set by a harness to 1 when its parser accepted the input, 0 when it refused it; read by
+ * tests/harden/test_readers.c, which links every harness into one program (weak: one copy). */
+__attribute__((weak)) int srnn_fuzz_accepted;
+/* Tunes of one ABC text the ABC harness parses (the readers test parses them all). */
+__attribute__((weak)) size_t srnn_fuzz_abc_max_tunes = 4;
+
 /* A finding: libFuzzer (and the replay driver) report the trap with the stack. */
 #define FUZZ_ASSERT(cond)                                                                      \
     do {                                                                                       \

@@ -9,6 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     srnn_error err;
     srnn_modelfile mf;
+    srnn_fuzz_accepted = 0;
     int rc = srnn_modelfile_decode(data, size, &mf, &err);
     if (rc != SRNN_OK) {
         /* "leaves mf zeroed on failure" */
@@ -34,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_failure(model, &err);
         return 0;
     }
+    srnn_fuzz_accepted = 1;
     FUZZ_ASSERT(rc == SRNN_OK); /* the model loads only what the codec accepts */
     const srnn_vocab *vocab = srnn_model_vocab(model);
     int v = srnn_vocab_size(vocab);

@@ -6,10 +6,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     srnn_vocab *vocab = NULL;
     srnn_error err;
+    srnn_fuzz_accepted = 0;
     if (srnn_vocab_load(data, size, &vocab, &err) != SRNN_OK) {
         fuzz_check_failure(vocab, &err);
         return 0;
     }
+    srnn_fuzz_accepted = 1;
     int n = srnn_vocab_size(vocab);
     FUZZ_ASSERT(n > 0 && n <= SRNN_VOCAB_MAX);
     for (int i = 0; i < n; i++) {
