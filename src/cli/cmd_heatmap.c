@@ -36,6 +36,8 @@ static int make_sequence(const cli_mode *mode, srnn_model *m, const srnn_opts *o
     const srnn_vocab *v = srnn_model_vocab(m);
     srnn_error err = {0};
     int length = o->length > 0 ? o->length : default_length(mode->mode);
+    if (length > MAX_TOKENS)
+        length = MAX_TOKENS; /* a picture, not a piece: bounded work */
     *out = NULL;
     *n = 0;
     if (o->prime || o->prime_text) {
