@@ -1,6 +1,7 @@
 /* The abc tokenizer: one token per character of a tune's text (the seeds' SongRNN), framed by
  * <start> and <end>.  Token strings are the characters themselves except for the few that
  * would not print on one line (see vocab.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,16 +165,78 @@ static int cmp_named(const void *a, const void *b)
     return strcmp(x->bytes, y->bytes) != 0 ? strcmp(x->bytes, y->bytes) : strcmp(x->name, y->name);
 }
 
+/* The code point of a valid multi-byte UTF-8 character of k bytes. */
+static uint32_t utf8_decode(const unsigned char *s, size_t k)
+{
+    uint32_t cp = s[0] & (0x7Fu >> k);
+    for (size_t i = 1; i < k; i++)
+        cp = (cp << 6) | (s[i] & 0x3F);
+    return cp;
+}
+
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A set of code points (open addressing; 0 marks an empty slot: code points here are >= 0x80). */
+typedef struct cpset {
+    uint32_t *slot;
+    size_t cap, n;
+} cpset;
+
+static int cpset_add(cpset *set, uint32_t cp)
+{
+    if (2 * (set->n + 1) > set->cap) {
+        size_t nc = set->cap ? 2 * set->cap : 64;
+        uint32_t *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slot[i])
+                continue;
+            size_t h = (set->slot[i] * 2654435761u) & (nc - 1);
+            while (ns[h])
+                h = (h + 1) & (nc - 1);
+            ns[h] = set->slot[i];
+        }
+        free(set->slot);
+        set->slot = ns;
+        set->cap = nc;
+    }
+    size_t h = (cp * 2654435761u) & (set->cap - 1);
+    for (; set->slot[h]; h = (h + 1) & (set->cap - 1))
+        if (set->slot[h] == cp)
+            return 0;
+    set->slot[h] = cp;
+    set->n++;
+    return 0;
+}
+
 int srnn_abc_chars_vocab(const char *const *texts, const size_t *lens, size_t n,
                          srnn_vocab **out, srnn_error *err)
 {
     if (!out || (n && (!texts || !lens)))
         return srnn_error_set(err, SRNN_EARG, "srnn_abc_chars_vocab: bad arguments");
     *out = NULL;
-    /* Single bytes in a table; multi-byte characters in a small growing list. */
+    /* Single bytes in a table; multi-byte characters in a set of code points. */
     unsigned char seen[256] = {0};
-    named *multi = NULL;
-    size_t n_multi = 0, cap_multi = 0;
+    cpset multi = {0};
     int rc = SRNN_OK;
     for (size_t t = 0; t < n; t++) {
         const unsigned char *s = (const unsigned char *)texts[t];
@@ -183,28 +246,11 @@ int srnn_abc_chars_vocab(const char *const *texts, const size_t *lens, size_t n,
         }
         for (size_t i = 0; i < lens[t];) {
             size_t k = utf8_len(s + i, lens[t] - i);
-            if (k == 1) {
+            if (k == 1)
                 seen[s[i]] = 1;
-            } else {
-                size_t j = 0;
-                while (j < n_multi && !(strlen(multi[j].name) == k && memcmp(multi[j].name, s + i, k) == 0))
-                    j++;
-                if (j == n_multi) {
-                    if (n_multi == cap_multi) {
-                        size_t nc = cap_multi ? 2 * cap_multi : 16;
-                        named *nm = realloc(multi, nc * sizeof *nm);
-                        if (!nm) {
-                            rc = srnn_error_set(err, SRNN_ENOMEM, "out of memory");
-                            goto done;
-                        }
-                        multi = nm;
-                        cap_multi = nc;
-                    }
-                    memset(&multi[n_multi], 0, sizeof multi[n_multi]);
-                    memcpy(multi[n_multi].name, s + i, k);
-                    memcpy(multi[n_multi].bytes, s + i, k);
-                    n_multi++;
-                }
+            else if (cpset_add(&multi, utf8_decode(s + i, k)) != 0) {
+                rc = srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+                goto done;
             }
             i += k;
         }
@@ -212,7 +258,12 @@ int srnn_abc_chars_vocab(const char *const *texts, const size_t *lens, size_t n,
     size_t n_single = 0;
     for (int c = 0; c < 256; c++)
         n_single += seen[c];
-    size_t total = 2 + n_single + n_multi;
+    size_t total = 2 + n_single + multi.n;
+    if (total > SRNN_VOCAB_MAX) {
+        rc = srnn_error_set(err, SRNN_EINPUT, "%zu distinct characters: more than a vocabulary "
+                            "holds", total - 2);
+        goto done;
+    }
     named *all = calloc(total, sizeof *all);
     const char **names = calloc(total, sizeof *names);
     if (!all || !names) {
@@ -229,8 +280,13 @@ int srnn_abc_chars_vocab(const char *const *texts, const size_t *lens, size_t n,
         all[k].bytes[0] = (char)c;
         k++;
     }
-    for (size_t j = 0; j < n_multi; j++)
-        all[k++] = multi[j];
+    for (size_t j = 0; j < multi.cap; j++) {
+        if (!multi.slot[j])
+            continue;
+        utf8_encode(multi.slot[j], all[k].name);
+        memcpy(all[k].bytes, all[k].name, sizeof all[k].bytes);
+        k++;
+    }
     qsort(all, k, sizeof *all, cmp_named);
     size_t m = 0;
     names[m++] = "<start>";
@@ -241,7 +297,7 @@ int srnn_abc_chars_vocab(const char *const *texts, const size_t *lens, size_t n,
     free(all);
     free(names);
 done:
-    free(multi);
+    free(multi.slot);
     return rc;
 }
 

@@ -211,9 +211,39 @@ static void test_random(void)
     }
 }
 
+/* Many distinct characters (3,000 CJK code points, written in descending order): one token
+ * each, in ascending order of their bytes. */
+static void test_many(void)
+{
+    enum { N = 3000 };
+    char *text = malloc(N * 3);
+    for (int i = 0; i < N; i++) {
+        unsigned cp = 0x4E00 + (unsigned)(N - 1 - i);
+        text[3 * i] = (char)(0xE0 | (cp >> 12));
+        text[3 * i + 1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        text[3 * i + 2] = (char)(0x80 | (cp & 0x3F));
+    }
+    const char *texts[] = {text};
+    size_t lens[] = {N * 3};
+    srnn_vocab *v = NULL;
+    srnn_error err = {0};
+    CHECK(srnn_abc_chars_vocab(texts, lens, 1, &v, &err) == SRNN_OK);
+    CHECK(srnn_vocab_size(v) == N + 2);
+    CHECK(v && memcmp(srnn_vocab_token(v, 2), "\xe4\xb8\x80", 4) == 0); /* U+4E00 */
+    CHECK(v && memcmp(srnn_vocab_token(v, N + 1), text, 3) == 0);    /* the largest */
+    int32_t *t = NULL;
+    size_t n = 0;
+    CHECK(srnn_abc_chars_encode(v, text, N * 3, &t, &n, &err) == SRNN_OK);
+    CHECK(n == N + 2 && t[1] == N + 1 && t[N] == 2);
+    free(t);
+    srnn_vocab_free(v);
+    free(text);
+}
+
 int main(void)
 {
     test_random();
+    test_many();
     test_normalize();
     test_vocab_encode_decode();
     test_bytes();
