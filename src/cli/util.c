@@ -121,8 +121,10 @@ static int walk(cli_files *f, const char *dir, const char *const *exts, int dept
         free(p);
     }
     closedir(d);
-    qsort(f->paths + first, f->n - first, sizeof(char *), cmp_str);
-    qsort(sub.paths, sub.n, sizeof(char *), cmp_str);
+    if (f->n > first)
+        qsort(f->paths + first, f->n - first, sizeof(char *), cmp_str);
+    if (sub.n) /* sub.paths is NULL when empty: qsort(NULL, 0) is UB (UBSan) */
+        qsort(sub.paths, sub.n, sizeof(char *), cmp_str);
     for (size_t i = 0; i < sub.n; i++)
         walk(f, sub.paths[i], exts, depth + 1);
     cli_files_free(&sub);

@@ -82,7 +82,9 @@ typedef struct snapshot {
 static void snapshot_take(snapshot *s, srnn_nn *nn, srnn_optim *opt, const srnn_train_state *st)
 {
     memcpy(s->params, srnn_nn_params(nn), srnn_nn_num_params(nn) * sizeof(srnn_real));
-    memcpy(s->opt_state, srnn_optim_state(opt), srnn_optim_state_size(opt) * sizeof(srnn_real));
+    if (srnn_optim_state_size(opt)) /* SGD without momentum has none (NULL: memcpy UB) */
+        memcpy(s->opt_state, srnn_optim_state(opt),
+               srnn_optim_state_size(opt) * sizeof(srnn_real));
     s->opt_step = srnn_optim_get_step(opt);
     s->state = *st;
     s->valid = 1;
@@ -92,7 +94,9 @@ static void snapshot_restore(const snapshot *s, srnn_nn *nn, srnn_optim *opt,
                              srnn_train_state *st)
 {
     memcpy(srnn_nn_params(nn), s->params, srnn_nn_num_params(nn) * sizeof(srnn_real));
-    memcpy(srnn_optim_state(opt), s->opt_state, srnn_optim_state_size(opt) * sizeof(srnn_real));
+    if (srnn_optim_state_size(opt))
+        memcpy(srnn_optim_state(opt), s->opt_state,
+               srnn_optim_state_size(opt) * sizeof(srnn_real));
     srnn_optim_set_step(opt, s->opt_step);
     *st = s->state;
 }
