@@ -41,18 +41,10 @@ int cmd_generate(int argc, char **argv)
 
     srnn_error err = {0};
     srnn_model *m = NULL;
-    if (srnn_model_load(o.pos[0], &m, &err) != SRNN_OK) {
-        cli_report(o.pos[0], &err);
+    const cli_mode *mode = NULL;
+    if (cli_model_open(o.pos[0], &m, &mode) != 0)
         return EXIT_ERROR;
-    }
     int status = EXIT_OK;
-    const cli_mode *mode = cli_mode_get((srnn_mode)srnn_model_mode(m));
-    if (!mode) {
-        cli_fail(o.pos[0], "a model of mode %s, which this build cannot generate",
-                 srnn_mode_name((srnn_mode)srnn_model_mode(m)));
-        status = EXIT_ERROR;
-        goto out;
-    }
     if (!cli_mode_can_write(mode, o.output)) {
         fprintf(stderr, "songrnn generate: %s: a %s model writes .mid, .wav%s%s or - (text on "
                 "stdout)\n", o.output, mode->name, mode->text_ext ? ", ." : "",

@@ -161,10 +161,9 @@ int cmd_heatmap(int argc, char **argv)
 
     srnn_error err = {0};
     srnn_model *m = NULL;
-    if (srnn_model_load(o.pos[0], &m, &err) != SRNN_OK) {
-        cli_report(o.pos[0], &err);
+    const cli_mode *mode = NULL;
+    if (cli_model_open(o.pos[0], &m, &mode) != 0)
         return EXIT_ERROR;
-    }
     int status = EXIT_ERROR;
     int32_t *seq = NULL;
     float *acts = NULL, *values = NULL;
@@ -175,12 +174,6 @@ int cmd_heatmap(int argc, char **argv)
     size_t n = 0;
     const srnn_model_config *cfg = srnn_model_get_config(m);
     const srnn_vocab *v = srnn_model_vocab(m);
-    const cli_mode *mode = cli_mode_get((srnn_mode)srnn_model_mode(m));
-    if (!mode) {
-        cli_fail(o.pos[0], "a model of mode %s, which this build cannot read",
-                 srnn_mode_name((srnn_mode)srnn_model_mode(m)));
-        goto out;
-    }
     if (o.prime_text && !mode->prime_text) {
         fprintf(stderr, "songrnn heatmap: --prime-text is for text modes (abc); use --prime "
                 "FILE\n");

@@ -149,18 +149,10 @@ static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
 {
     srnn_error err = {0};
     srnn_model *m = NULL;
-    if (srnn_model_load(path, &m, &err) != SRNN_OK) {
-        cli_report(path, &err);
+    const cli_mode *mode = NULL;
+    if (cli_model_open(path, &m, &mode) != 0)
         return EXIT_ERROR;
-    }
-    const cli_mode *mode = cli_mode_get((srnn_mode)srnn_model_mode(m));
     int status = EXIT_OK;
-    if (!mode) {
-        cli_fail(path, "a model of mode %s, which this build cannot play",
-                 srnn_mode_name((srnn_mode)srnn_model_mode(m)));
-        srnn_model_free(m);
-        return EXIT_ERROR;
-    }
     srnn_nn_set_threads(1);
     uint64_t seed = o->seed >= 0 ? (uint64_t)o->seed : (uint64_t)time(NULL);
     int32_t *primer = NULL, *toks = NULL;

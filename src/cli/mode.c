@@ -160,6 +160,26 @@ int cli_docs_load(const cli_mode *m, const char *const *args, int n_args, const 
     return 0;
 }
 
+int cli_model_open(const char *path, srnn_model **m, const cli_mode **mode)
+{
+    srnn_error err = {0};
+    *m = NULL;
+    *mode = NULL;
+    if (srnn_model_load(path, m, &err) != SRNN_OK) {
+        cli_report(path, &err);
+        return -1;
+    }
+    *mode = cli_mode_get((srnn_mode)srnn_model_mode(*m));
+    if (!*mode) {
+        cli_fail(path, "a model of mode %s, which this build lacks",
+                 srnn_mode_name((srnn_mode)srnn_model_mode(*m)));
+        srnn_model_free(*m);
+        *m = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 double cli_output_bpm(const srnn_model *model, const srnn_opts *o)
 {
     if (o->tempo > 0)

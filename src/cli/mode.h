@@ -93,6 +93,10 @@ int cli_mode_write(const cli_mode *m, const struct srnn_model *model, const srnn
 /* Whether cli_mode_write can write this path (for a usage error before any work). */
 int cli_mode_can_write(const cli_mode *m, const char *path);
 
+/* Loads a model and finds the mode it was trained in.  0, or -1 after reporting (a file that is
+ * no model, or a mode this build lacks). */
+int cli_model_open(const char *path, struct srnn_model **m, const cli_mode **mode);
+
 /* The tokens generation starts from: the opening of --prime FILE or --prime-text (at most one
  * window), or one of the training windows stored in the model, picked by seed (none: <start>
  * alone).  *keep says whether they belong in the output.  0, or -1 after reporting. */
