@@ -72,12 +72,12 @@ void cli_progress_epoch(cli_progress *p, const srnn_epoch_stats *s)
     p->drawn = 0;
     if (s->val_loss == s->val_loss) /* not NaN */
         fprintf(stderr,
-                "epoch %lld: train loss %.4f acc %.3f | val loss %.4f acc %.3f ppl %.2f | %.1f s%s%s\n",
+                "epoch %lld: train loss %.4f acc %.3f | val loss %.4f acc %.3f ppl %.4g | %.1f s%s%s\n",
                 (long long)s->epoch, s->train_loss, s->train_acc, s->val_loss, s->val_acc,
                 exp_safe(s->val_loss), s->seconds, s->improved ? " *" : "",
                 s->partial ? " (cut short by --max-seconds)" : "");
     else
-        fprintf(stderr, "epoch %lld: train loss %.4f acc %.3f ppl %.2f | %.1f s%s%s\n",
+        fprintf(stderr, "epoch %lld: train loss %.4f acc %.3f ppl %.4g | %.1f s%s%s\n",
                 (long long)s->epoch, s->train_loss, s->train_acc, exp_safe(s->train_loss),
                 s->seconds, s->improved ? " *" : "",
                 s->partial ? " (cut short by --max-seconds)" : "");
