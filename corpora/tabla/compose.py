@@ -309,7 +309,7 @@ for name, taal, n, body, phrase in CHAKRADARS:
 
 with open(os.path.join(HERE, "SOURCES.md"), "w") as f:
     f.write("# corpora/tabla\n\n"
-            "Tabla compositions in the .bol format (docs/tabla.md), written for songrnn by\n"
+            "Tabla compositions in the .bol format (README, section Tabla), written for songrnn by\n"
             "`compose.py` in this folder (run it to rewrite them).  The thekas are the standard\n"
             "ones as taught (Bhatkhande's notation); kaydas, paltas, relas, tukdas, tihais and\n"
             "chakradars are written for this project in the styles named, following their\n"
