@@ -24,6 +24,7 @@
 #define SONGRNN_ABC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "songrnn/common.h"
 #include "songrnn/notes.h"
@@ -69,5 +70,48 @@ int srnn_abc_parse(const char *text, size_t len, int select, unsigned flags, srn
 /* The same with a warning callback; opts may be NULL. */
 int srnn_abc_parse_ex(const char *text, size_t len, int select, const srnn_abc_options *opts,
                       srnn_piece **out, srnn_error *err) SRNN_WARN_UNUSED;
+
+/* ---- grammar-aware sampling (src/abc/abc_grammar.c) ------------------------------------- *
+ * An incremental well-formedness tracker for one tune written one character at a time (the
+ * abc tokenizer's text): after each step it knows which next characters keep the text parsable
+ * by srnn_abc_parse, so a sampler can forbid the others.  The header is field lines (X: first
+ * if at all, then fields A: to Z:, K: last) whose M: L: K: Q: X: values follow their
+ * syntax (M:6/8 C C| none; L:1/8; K:G, Ador, F#m, D ^c; Q:1/4=120 or 120); no blank line
+ * (it would end the tune); in the music, guitar chords "..", chords [..], grace notes {..},
+ * decorations !..! and inline fields [K:..] closed on their line, chords before a bar line,
+ * lengths of the forms 3, 3/2, /2, /, //, no digit or '/' where no length can be, tuplets (2 to
+ * (64, endings |1 [2 |1,3 [1-3, and no character the parser refuses (a stray ':' or ']', '&', '#').
+ * Stricter than the parser where it only warns, so that abc2midi reads the result too.
+ *
+ * A tracker fed something it refuses (a user's primer outside this grammar) is "lost": it
+ * allows everything until reset, so it never blocks generation. */
+typedef struct srnn_abc_grammar srnn_abc_grammar;
+
+int srnn_abc_grammar_new(srnn_abc_grammar **out, srnn_error *err) SRNN_WARN_UNUSED;
+void srnn_abc_grammar_free(srnn_abc_grammar *g);
+/* Back to the start of a tune (before its first character). */
+void srnn_abc_grammar_reset(srnn_abc_grammar *g);
+/* Feeds the bytes s[0, n) (one token's text).  SRNN_EINPUT when they break the grammar: the
+ * tracker is then lost (see above); SRNN_EARG on NULL. */
+int srnn_abc_grammar_step(srnn_abc_grammar *g, const char *s, size_t n);
+/* 1 when s[0, n) may come next, 0 when it would break the tune. */
+int srnn_abc_grammar_allows(const srnn_abc_grammar *g, const char *s, size_t n);
+/* 1 when the tune may end here: after a complete line of music (with a note somewhere in the
+ * body) and every bracket and field closed. */
+int srnn_abc_grammar_can_end(const srnn_abc_grammar *g);
+/* How many more characters, at least, before the tune can end (an estimate from above:
+ * closing what is open, a newline, the K: line and a note when they are still missing). */
+int srnn_abc_grammar_pending(const srnn_abc_grammar *g);
+int srnn_abc_grammar_lost(const srnn_abc_grammar *g);
+/* Narrows mask[n] (a sampler's mask of allowed token ids; only entries set to 0 change) to the
+ * tokens that may come next.  tokens[i] are the bytes of token i (lens[i] of them; NULL for
+ * tokens that are no text, such as <start>), end_token the id of <end> (allowed when the tune
+ * can end; -1 none).  budget > 0: tokens that may still be sampled, this one included; a token
+ * after which the tune could not be finished in the rest is forbidden as well.  Never leaves
+ * the mask empty: when nothing fits the budget the budget is dropped, and when nothing fits at
+ * all (or the tracker is lost) the mask is left as it was.  Returns how many tokens are
+ * allowed. */
+int srnn_abc_grammar_mask(const srnn_abc_grammar *g, const char *const *tokens,
+                          const size_t *lens, int n, int end_token, long budget, uint8_t *mask);
 
 #endif
