@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "mode.h"
 #include "songrnn/abc.h"
+#include "songrnn/sample.h"
 
 static const char *const ABC_EXTS[] = {"abc", NULL};
 
@@ -198,6 +199,92 @@ static int abc_prime_text(const srnn_vocab *v, const char *text, int32_t **toks,
     return srnn_abc_chars_encode_prime(v, text, toks, n, err);
 }
 
+/* Grammar-aware sampling: the tracker follows the tune (primer included) and narrows each
+ * step's mask to the characters that keep it parsable and finishable in the tokens left. */
+typedef struct abc_gen {
+    srnn_abc_grammar *g;
+    char **bytes; /* [V] each token's text; NULL for <start>, <end> */
+    size_t *lens;
+    int V, start, end;
+    size_t fed;   /* tokens of the sequence already fed */
+    size_t base;  /* the sequence length at the first sampled token */
+    long length;  /* tokens to sample */
+} abc_gen;
+
+static void abc_gen_end(void *state)
+{
+    abc_gen *a = state;
+    if (!a)
+        return;
+    for (int i = 0; a->bytes && i < a->V; i++)
+        free(a->bytes[i]);
+    free(a->bytes);
+    free(a->lens);
+    srnn_abc_grammar_free(a->g);
+    free(a);
+}
+
+static int abc_constrain(const int32_t *seq, size_t len, uint8_t *mask, void *ud)
+{
+    abc_gen *a = ud;
+    if (a->fed == 0 && a->base == 0)
+        a->base = len;
+    for (; a->fed < len; a->fed++) {
+        int t = seq[a->fed];
+        if (t == a->start || t == a->end || t < 0 || t >= a->V)
+            srnn_abc_grammar_reset(a->g); /* a new tune (primers hold <end> <start>) */
+        else if (a->bytes[t])
+            (void)srnn_abc_grammar_step(a->g, a->bytes[t], a->lens[t]); /* refused: lost */
+    }
+    long left = a->length - (long)(len - a->base);
+    srnn_abc_grammar_mask(a->g, (const char *const *)a->bytes, a->lens, a->V, a->end,
+                          left > 0 ? left : 1, mask);
+    return 0;
+}
+
+static int abc_gen_begin(const srnn_vocab *v, const srnn_opts *o, struct srnn_generate_opts *go,
+                         void **state)
+{
+    (void)o;
+    *state = NULL;
+    abc_gen *a = calloc(1, sizeof *a);
+    int V = srnn_vocab_size(v);
+    srnn_error err = {0};
+    if (!a || V <= 0 || !(a->bytes = calloc((size_t)V, sizeof *a->bytes)) ||
+        !(a->lens = calloc((size_t)V, sizeof *a->lens)) ||
+        srnn_abc_grammar_new(&a->g, &err) != SRNN_OK) {
+        abc_gen_end(a);
+        cli_fail("generate", "out of memory");
+        return 1;
+    }
+    a->V = V;
+    a->start = srnn_vocab_start_id(v);
+    a->end = srnn_vocab_end_id(v);
+    for (int i = 0; i < V; i++) {
+        if (i == a->start || i == a->end)
+            continue;
+        int32_t id = i;
+        char *t = NULL;
+        size_t tl = 0;
+        if (srnn_abc_chars_decode(v, &id, 1, &t, &tl, &err) != SRNN_OK) {
+            abc_gen_end(a);
+            cli_report("generate", &err);
+            return 1;
+        }
+        if (tl == 0) {
+            free(t);
+            t = NULL;
+        }
+        a->bytes[i] = t;
+        a->lens[i] = tl;
+    }
+    a->length = go->length;
+    go->constrain = abc_constrain;
+    go->constrain_ud = a;
+    *state = a;
+    return 0;
+}
+
 const cli_mode CLI_MODE_ABC = {
     .mode = SRNN_MODE_ABC,
     .name = "abc",
@@ -211,4 +298,6 @@ const cli_mode CLI_MODE_ABC = {
     .to_text = abc_to_text,
     .to_piece = abc_to_piece,
     .prime_text = abc_prime_text,
+    .gen_begin = abc_gen_begin,
+    .gen_end = abc_gen_end,
 };
