@@ -73,6 +73,14 @@ expect 0 "generate --count" -- "$S" generate "$T/m.srnn" -o "$T/c.abc" --count 3
 # a long run at a high temperature ends (bounded by --length)
 expect 0 "temperature 3" -- "$S" generate "$T/m.srnn" -o "$T/hot.abc" --seed 4 --length 3000 --temperature 3 -q
 [ "$(wc -c < "$T/hot.abc")" -le 3010 ] && ok || bad "hot.abc longer than --length"
+# grammar-aware sampling: even this barely trained model at temperatures 1 and 2 writes tunes
+# that parse (to .mid through the real path), also when --length cuts them short
+for seed in 1 2 3 4 5; do
+    for t in 1 2; do
+        expect 0 "grammar: .mid at T $t seed $seed" -- "$S" generate "$T/m.srnn" -o "$T/gm.mid" --seed $seed --temperature $t -q
+    done
+    expect 0 "grammar: .mid cut by --length, seed $seed" -- "$S" generate "$T/m.srnn" -o "$T/gm.mid" --seed $seed --temperature 2 --length 60 -q
+done
 
 # --prime-text: kept in the output; \n is a newline.  One character after an open T: field
 # always parses, so .mid must succeed.
