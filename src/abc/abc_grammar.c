@@ -970,8 +970,9 @@ int srnn_abc_grammar_pending(const srnn_abc_grammar *g)
     return k;
 }
 
-/* The pending count after token bytes s[0, n), or -1 when they may not come next. */
-static int token_pending(const srnn_abc_grammar *g, const char *s, size_t n)
+/* The pending count after token bytes s[0, n) (0 without need), or -1 when they may not come
+ * next. */
+static int token_pending(const srnn_abc_grammar *g, const char *s, size_t n, int need)
 {
     if (!s || n == 0)
         return -1;
@@ -979,7 +980,7 @@ static int token_pending(const srnn_abc_grammar *g, const char *s, size_t n)
     for (size_t j = 0; j < n; j++)
         if (feed(&t, (unsigned char)s[j]))
             return -1;
-    return srnn_abc_grammar_pending(&t);
+    return need ? srnn_abc_grammar_pending(&t) : 0;
 }
 
 int srnn_abc_grammar_mask(const srnn_abc_grammar *g, const char *const *tokens,
@@ -996,12 +997,15 @@ int srnn_abc_grammar_mask(const srnn_abc_grammar *g, const char *const *tokens,
     /* With a budget, the tokens after which the tune can still be finished in the tokens
      * left; when none can (the estimate is from above), those that come closest to it. */
     long limit = LONG_MAX;
-    if (budget > 0) {
+    /* Pending counts stay far below this (a value, a bracket, a newline, K: and a note):
+     * beyond it the budget cannot bind, and the count is not worth its time. */
+    int need = budget > 0 && budget <= 64;
+    if (need) {
         long least = can_end && end_token >= 0 && end_token < n && mask[end_token] ? 0 : LONG_MAX;
         for (int i = 0; i < n; i++) {
             if (!mask[i] || i == end_token)
                 continue;
-            int p = token_pending(g, tokens[i], lens[i]);
+            int p = token_pending(g, tokens[i], lens[i], need);
             if (p >= 0 && p < least)
                 least = p;
         }
@@ -1015,7 +1019,7 @@ int srnn_abc_grammar_mask(const srnn_abc_grammar *g, const char *const *tokens,
         if (i == end_token) {
             ok = can_end;
         } else {
-            int p = token_pending(g, tokens[i], lens[i]);
+            int p = token_pending(g, tokens[i], lens[i], need);
             ok = p >= 0 && p <= limit;
         }
         k += ok;
@@ -1030,7 +1034,7 @@ int srnn_abc_grammar_mask(const srnn_abc_grammar *g, const char *const *tokens,
         if (i == end_token) {
             mask[i] = (uint8_t)can_end;
         } else {
-            int p = token_pending(g, tokens[i], lens[i]);
+            int p = token_pending(g, tokens[i], lens[i], need);
             mask[i] = (uint8_t)(p >= 0 && p <= limit);
         }
     }
