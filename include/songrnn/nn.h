@@ -133,6 +133,13 @@ double srnn_nn_flops_per_token(const srnn_nn *nn);
  * (a yardstick for the network's effective rate). */
 double srnn_nn_gemm_gflops(int m, double seconds);
 
+/* OpenBLAS picks its kernels by the CPU's model; in virtual machines that report a generic
+ * model it falls back to its oldest x86-64 kernels (Prescott, SSE3), several times slower
+ * than what the CPU can run.  Returns the OpenBLAS core type (for OPENBLAS_CORETYPE) that the
+ * CPU's own feature flags allow when it is better than the one in use, else NULL.  OpenBLAS
+ * reads that variable only when it is loaded, so the program must be restarted with it. */
+const char *srnn_nn_better_blas_core(void);
+
 /* Threads used by OpenBLAS (0: all cores).  The element-wise passes are single-threaded. */
 void srnn_nn_set_threads(int n);
 

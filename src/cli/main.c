@@ -1,9 +1,12 @@
 /* songrnn: the entry point.  Reading top-down: main() picks a subcommand from COMMANDS; each
  * subcommand lives in its own file (cmd_*.c), parses the shared options and calls the library. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "songrnn/nn.h"
 #include "srnn_config.h"
 
 typedef struct command {
@@ -39,8 +42,24 @@ static void usage(FILE *out)
                  "'songrnn --version' prints the version.\n");
 }
 
+/* OpenBLAS chooses its kernels when it is loaded, before main; where it took its slowest ones
+ * for a CPU it did not recognize (common in virtual machines), run again with the core type
+ * the CPU's flags allow.  A user's own OPENBLAS_CORETYPE is left alone. */
+static void blas_tune(char **argv)
+{
+    if (getenv("OPENBLAS_CORETYPE") || getenv("SRNN_NO_BLAS_TUNE"))
+        return;
+    const char *core = srnn_nn_better_blas_core();
+    if (!core)
+        return;
+    setenv("OPENBLAS_CORETYPE", core, 1);
+    execv("/proc/self/exe", argv);
+    /* Could not restart: go on with the kernels there are. */
+}
+
 int main(int argc, char **argv)
 {
+    blas_tune(argv);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

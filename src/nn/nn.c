@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -671,6 +672,27 @@ double srnn_nn_flops_per_token(const srnn_nn *nn)
     }
     m += (double)nn->V * nn->H;
     return m;
+}
+
+const char *srnn_nn_better_blas_core(void)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    const char *core = openblas_get_corename();
+    if (!core)
+        return NULL;
+    /* Only the fallbacks are second-guessed: a core OpenBLAS recognized is its own choice. */
+    if (strcasecmp(core, "Prescott") != 0 && strcasecmp(core, "Core2") != 0 &&
+        strcasecmp(core, "Nehalem") != 0 && strcasecmp(core, "Sandybridge") != 0)
+        return NULL;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        return "SkylakeX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        strcasecmp(core, "Haswell") != 0)
+        return "Haswell";
+#endif
+    return NULL;
 }
 
 void srnn_nn_set_threads(int n)
