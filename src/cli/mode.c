@@ -318,15 +318,7 @@ int cli_mode_primer(const cli_mode *mode, const srnn_model *m, const srnn_opts *
     for (size_t i = 0; i < len; i++)
         (*out)[i] = (int32_t)pr[k * len + i];
     *n = len;
-    if (mode->mode == SRNN_MODE_ABC) {
-        /* A tune opens with its header: the window is read as the end of a previous tune (cut
-         * after its last newline), then <end> <start>, the state training saw at every tune's
-         * start; the output begins after them. */
-        int nl = srnn_vocab_lookup(v, "<nl>");
-        while (*n > 0 && (*out)[*n - 1] != nl)
-            (*n)--;
-        (*out)[(*n)++] = srnn_vocab_end_id(v);
-        (*out)[(*n)++] = srnn_vocab_start_id(v);
-    }
+    if (mode->frame_window)
+        mode->frame_window(v, *out, n);
     return 0;
 }

@@ -63,6 +63,9 @@ typedef struct cli_mode {
     int (*gen_begin)(const srnn_vocab *v, const srnn_opts *o, struct srnn_generate_opts *go,
                      void **state);
     void (*gen_end)(void *state);
+    /* Adjusts a stored training window used as the primer (the buffer has room for 2 more
+     * tokens); NULL: used as it is.  abc: the window becomes the end of a previous tune. */
+    void (*frame_window)(const srnn_vocab *v, int32_t *toks, size_t *n);
     /* The soundfont for the mode's audio when --soundfont is not given; NULL: a GM font. */
     const char *(*soundfont)(const srnn_opts *o);
 } cli_mode;

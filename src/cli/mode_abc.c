@@ -211,6 +211,18 @@ typedef struct abc_gen {
     long length;  /* tokens to sample */
 } abc_gen;
 
+/* A tune opens with its header: a stored training window is read as the end of a previous
+ * tune (cut after its last newline), then <end> <start>, the state training saw at every
+ * tune's start; the output begins after them. */
+static void abc_frame_window(const srnn_vocab *v, int32_t *toks, size_t *n)
+{
+    int nl = srnn_vocab_lookup(v, "<nl>");
+    while (*n > 0 && toks[*n - 1] != nl)
+        (*n)--;
+    toks[(*n)++] = srnn_vocab_end_id(v);
+    toks[(*n)++] = srnn_vocab_start_id(v);
+}
+
 static void abc_gen_end(void *state)
 {
     abc_gen *a = state;
@@ -300,4 +312,5 @@ const cli_mode CLI_MODE_ABC = {
     .prime_text = abc_prime_text,
     .gen_begin = abc_gen_begin,
     .gen_end = abc_gen_end,
+    .frame_window = abc_frame_window,
 };
