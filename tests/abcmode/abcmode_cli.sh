@@ -4,24 +4,7 @@
 # line and column, unknown key and meter, a primer with characters the model lacks, a notes
 # model given ABC, generated text that does not parse (exit 1 naming line:col, no crash).
 # usage: abcmode_cli.sh SONGRNN SOURCE_ROOT
-set -u
-S=$1
-ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
-expect() { # expect STATUS WHAT -- cmd...
-  want=$1; what=$2; shift 3
-  "$@" >"$T/out" 2>"$T/err"; got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; cat "$T/err"; fi
-}
-has() { # has FILE PATTERN WHAT
-  if grep -q -- "$2" "$1"; then ok; else bad "$3: no '$2' in:"; cat "$1"; fi
-}
-
+. "$(dirname "$0")/../lib.sh"
 CORPUS="$ROOT/corpora/abc"
 
 # --- tokens: one tune a line, framed; the hand-made tune below has 7 tunes' worth of checks
@@ -124,5 +107,4 @@ if ls "$ROOT/corpora/piano/"*.mid >/dev/null 2>&1; then
 fi
 expect 1 "abc model resumed on notes" -- "$S" train "$ROOT/corpora/piano" -o "$T/m.srnn" --resume -q
 
-echo "passed $pass, failed $fail"
-[ "$fail" -eq 0 ]
+finish abcmode_cli

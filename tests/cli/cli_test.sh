@@ -1,32 +1,7 @@
 #!/bin/sh
 # End-to-end checks of the command-line contract (DESIGN §3): exit statuses and one-line
 # messages that name the file.  usage: cli_test.sh SONGRNN SOURCE_ROOT
-set -u
-S=$1
-ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass=0
-
-expect() { # expect STATUS DESCRIPTION -- command...
-  want=$1; what=$2; shift 3
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: $what: exit $got, wanted $want"; cat "$T/err"; fail=$((fail+1))
-  else
-    pass=$((pass+1))
-  fi
-}
-expect_err() { # expect_err PATTERN DESCRIPTION: stderr of the last command matches
-  if ! grep -q -- "$1" "$T/err"; then
-    echo "FAIL: $2: stderr lacks '$1':"; cat "$T/err"; fail=$((fail+1))
-  else
-    pass=$((pass+1))
-  fi
-}
-
+. "$(dirname "$0")/../lib.sh"
 expect 0 "version" -- "$S" --version
 grep -q '^songrnn [0-9]' "$T/out" || { echo "FAIL: --version output"; fail=$((fail+1)); }
 expect 0 "help" -- "$S" --help
@@ -68,5 +43,4 @@ if ls "$T/empty/"*.mid >/dev/null 2>&1 && [ "$(ls "$T/empty/"*.mid | wc -l)" -gt
   expect_err "songrnn: /nonexistent-dir/x.mid: " "unwritable output message"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_test

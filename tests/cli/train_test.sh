@@ -2,21 +2,7 @@
 # songrnn train / generate end to end on the embedded corpus with a tiny network:
 # --resume equals an uninterrupted run, outputs are readable, bad input gets exit 1 or 2.
 # usage: train_test.sh SONGRNN SOURCE_ROOT
-set -u
-S=$1
-ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
-expect() { # expect STATUS WHAT -- cmd...
-  want=$1; what=$2; shift 3
-  "$@" >"$T/out" 2>"$T/err"; got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; cat "$T/err"; fi
-}
-
+. "$(dirname "$0")/../lib.sh"
 SMALL="--hidden 32 --embed 16 --conv 16:3 --seq-len 32 --batch 8 --seed 5 --threads 1 -q"
 CORPUS="$ROOT/corpora/piano"
 
@@ -79,5 +65,4 @@ expect 2 "unknown output format" -- "$S" generate "$T/a.srnn" -o "$T/y.xyz"
 expect 2 "no output" -- "$S" generate "$T/a.srnn"
 [ -e "$T/y.mid" ] && bad "output written despite an error" || ok
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish train_test

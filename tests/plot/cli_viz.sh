@@ -2,20 +2,7 @@
 # songrnn plot / heatmap / eval end to end on the embedded corpus with a tiny network: PNGs of
 # the right size, the eval table, CSV and JSON; bad input gets exit 1 or 2 with the file named.
 # usage: cli_viz.sh SONGRNN SOURCE_ROOT
-set -u
-S=$1
-ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
-expect() { # expect STATUS WHAT -- cmd...
-  want=$1; what=$2; shift 3
-  "$@" >"$T/out" 2>"$T/err"; got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; cat "$T/err"; fi
-}
+. "$(dirname "$0")/../lib.sh"
 # width and height of a PNG (big-endian at bytes 16..23)
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%d %d\n", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }'; }
 is_png() { [ "$(od -An -c -N4 "$1" | tr -d ' ')" = "211PNG" ]; }
@@ -96,5 +83,4 @@ printf 'MThd junk' > "$T/empty/junk.mid"
 expect 1 "eval: nothing readable" -- "$S" eval "$T/empty/junk.mid" --reference "$CORPUS"
 grep -q "junk.mid" "$T/err" && ok || bad "unreadable file not named"
 
-echo "cli_viz: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_viz

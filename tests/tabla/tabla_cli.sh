@@ -3,31 +3,7 @@
 # soundfont (which the fluidsynth program loads too), errors name the line, and a model
 # trained for a few seconds generates .bol text whose cycles keep the taal.
 # usage: tabla_cli.sh SONGRNN SOURCE_ROOT
-set -u
-S=$1
-ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass=0
-expect() { # expect STATUS DESCRIPTION -- command...
-  want=$1; what=$2; shift 3
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: $what: exit $got, wanted $want"; cat "$T/err"; fail=$((fail+1))
-  else
-    pass=$((pass+1))
-  fi
-}
-expect_err() {
-  if ! grep -q -- "$1" "$T/err"; then
-    echo "FAIL: $2: stderr lacks '$1':"; cat "$T/err"; fail=$((fail+1))
-  else
-    pass=$((pass+1))
-  fi
-}
-
+. "$(dirname "$0")/../lib.sh"
 n=$(ls "$ROOT/corpora/tabla/"*.bol | wc -l)
 [ "$n" -ge 60 ] || { echo "FAIL: corpora/tabla has $n compositions"; fail=$((fail+1)); }
 expect 0 "tokens of the corpus" -- "$S" tokens "$ROOT/corpora/tabla"
@@ -83,5 +59,4 @@ expect 0 "generated .bol reads back" -- "$S" tokens -q "$T/g-1.bol" "$T/g-2.bol"
 expect 2 "unknown --taal" -- "$S" generate "$T/m.srnn" -o "$T/x.bol" --taal bogus
 expect 0 "generate .mid" -- "$S" generate "$T/m.srnn" -o "$T/g.mid" -q --cycles 1 --seed 3
 
-echo "tabla_cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish tabla_cli
