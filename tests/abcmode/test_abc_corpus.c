@@ -1,11 +1,11 @@
 /* Every tune of corpora/abc parses with our ABC parser without an error or a warning (bar
  * lengths included), has a title, and there are at least 100 of them. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../check.h"
+#include "../files.h"
 #include "songrnn/abc.h"
 
 typedef struct warn_ctx {
@@ -20,34 +20,18 @@ static void on_warn(void *ud, int line, int col, const char *msg)
     fprintf(stderr, "%s:%d:%d: warning: %s\n", w->file, line, col, msg);
 }
 
-static int cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
     const char *root = getenv("SRNN_SOURCE_ROOT");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/corpora/abc", root ? root : ".");
-    DIR *d = opendir(dir);
-    CHECK_MSG(d != NULL, "cannot open %s", dir);
-    if (!d)
-        return check_finish("test_abc_corpus");
-    char *names[512];
-    int nn = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && nn < 512) {
-        size_t l = strlen(e->d_name);
-        if (l > 4 && strcmp(e->d_name + l - 4, ".abc") == 0)
-            names[nn++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, (size_t)nn, sizeof *names, cmp);
+    static const char *const abc[] = {".abc", NULL};
+    check_files files = {0};
+    check_files_gather(&files, dir, abc);
+    CHECK_MSG(files.n > 0, "no .abc files in %s", dir);
     size_t total = 0;
-    for (int f = 0; f < nn; f++) {
-        char path[8192];
-        snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+    for (size_t f = 0; f < files.n; f++) {
+        const char *path = files.p[f];
         unsigned char *data = NULL;
         size_t size = 0;
         srnn_error err = {0};
@@ -55,7 +39,7 @@ int main(void)
         srnn_abc_tune_info *tunes = NULL;
         size_t n = 0;
         CHECK(srnn_abc_list_tunes((const char *)data, size, &tunes, &n, &err) == SRNN_OK);
-        CHECK_MSG(n > 0, "%s has no tunes", names[f]);
+        CHECK_MSG(n > 0, "%s has no tunes", path);
         for (size_t i = 0; i < n; i++) {
             warn_ctx w = {path, 0};
             srnn_abc_options o = {SRNN_ABC_BY_INDEX, on_warn, &w};
@@ -71,9 +55,9 @@ int main(void)
         total += n;
         free(tunes);
         free(data);
-        free(names[f]);
     }
-    fprintf(stderr, "%d files, %zu tunes\n", nn, total);
+    fprintf(stderr, "%zu files, %zu tunes\n", files.n, total);
+    check_files_free(&files);
     CHECK_MSG(total >= 100, "only %zu tunes", total);
     return check_finish("test_abc_corpus");
 }

@@ -5,13 +5,13 @@
  *  - real tunes (the embedded corpus corpora/abc, normalized as the abc tokenizer does) are
  *    accepted to the end, so it does not force the model away from what it learned.
  * With file arguments it reports, for each tune of each file, where the grammar refuses it. */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../check.h"
+#include "../files.h"
 #include "songrnn/abc.h"
 #include "songrnn/rng.h"
 #include "songrnn/vocab.h"
@@ -362,24 +362,18 @@ static void test_corpus(void)
     const char *root = getenv("SRNN_SOURCE_ROOT");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/corpora/abc", root ? root : ".");
-    DIR *d = opendir(dir);
-    CHECK_MSG(d != NULL, "cannot open %s", dir);
-    if (!d)
-        return;
-    struct dirent *e;
+    static const char *const abc[] = {".abc", NULL};
+    check_files files = {0};
+    check_files_gather(&files, dir, abc);
+    CHECK_MSG(files.n > 0, "no .abc files in %s", dir);
     int tunes = 0, refused = 0;
-    while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l < 5 || strcmp(e->d_name + l - 4, ".abc"))
-            continue;
-        char path[8192];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        int r = check_file(path, &tunes, 1);
+    for (size_t f = 0; f < files.n; f++) {
+        int r = check_file(files.p[f], &tunes, 1);
         CHECK(r >= 0);
         if (r > 0)
             refused += r;
     }
-    closedir(d);
+    check_files_free(&files);
     CHECK(tunes >= 100);
     CHECK_MSG(refused == 0, "%d of %d tunes of corpora/abc refused", refused, tunes);
 }

@@ -2,61 +2,16 @@
  * file) ranks closer to the rest than the same slice with its pitches shuffled within each
  * piece (fixed seed).  Shuffling keeps every rhythm feature and the pitch histogram, so the
  * difference must come from the features that see the order of pitches. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "../check.h"
+#include "../files.h"
 #include "songrnn/eval.h"
 #include "songrnn/midi.h"
 #include "songrnn/rng.h"
-
-typedef struct paths {
-    char **p;
-    size_t n, cap;
-} paths;
-
-static int is_midi(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && (strcasecmp(dot, ".mid") == 0 || strcasecmp(dot, ".midi") == 0);
-}
-
-static void gather(const char *dir, paths *out)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        char *path = malloc(len);
-        snprintf(path, len, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            gather(path, out);
-            free(path);
-        } else if (is_midi(e->d_name)) {
-            if (out->n == out->cap) {
-                out->cap = out->cap ? 2 * out->cap : 256;
-                out->p = realloc(out->p, out->cap * sizeof *out->p);
-            }
-            out->p[out->n++] = path;
-        } else {
-            free(path);
-        }
-    }
-    closedir(d);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static double mean_of(const srnn_eval_result *r, int kld)
 {
@@ -76,9 +31,9 @@ int main(void)
         fprintf(stderr, "test_eval_corpus: %s absent, skipped\n", dir);
         return CHECK_SKIP;
     }
-    paths ps = {0};
-    gather(dir, &ps);
-    qsort(ps.p, ps.n, sizeof *ps.p, cmp_str);
+    static const char *const midi[] = {".mid", ".midi", NULL};
+    check_files ps = {0};
+    check_files_gather(&ps, dir, midi);
     CHECK(ps.n >= 100);
     srnn_eval_set *rest = srnn_eval_set_new(), *slice = srnn_eval_set_new(),
                   *shuffled = srnn_eval_set_new();
@@ -135,9 +90,7 @@ int main(void)
                   SRNN_EVAL_POLYPHONY, SRNN_EVAL_PITCH_CLASS_HIST};
     for (int k = 0; k < 5; k++)
         CHECK_NEAR(a[same[k]].overlap, b[same[k]].overlap, 1e-9);
-    for (size_t i = 0; i < ps.n; i++)
-        free(ps.p[i]);
-    free(ps.p);
+    check_files_free(&ps);
     srnn_eval_set_free(rest);
     srnn_eval_set_free(slice);
     srnn_eval_set_free(shuffled);

@@ -1,7 +1,6 @@
 /* Every .mid of $SRNN_SHARED_CORPORA/piano-midi-de and midi-edge reads without error; pieces
  * survive write -> read on the 480 grid (piano-midi-de is PPQ 480).  Skips (77) without the
  * corpora. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,49 +9,8 @@
 #include <time.h>
 
 #include "../check.h"
+#include "../files.h"
 #include "songrnn/midi.h"
-
-typedef struct list {
-    char **p;
-    size_t n, cap;
-} list;
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void gather(list *l, const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d || depth > 8) {
-        if (d)
-            closedir(d);
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            gather(l, path, depth + 1);
-            continue;
-        }
-        size_t len = strlen(e->d_name);
-        if (len < 4 || strcasecmp(e->d_name + len - 4, ".mid"))
-            continue;
-        if (l->n == l->cap) {
-            l->cap = l->cap ? 2 * l->cap : 256;
-            l->p = realloc(l->p, l->cap * sizeof *l->p);
-        }
-        l->p[l->n++] = strdup(path);
-    }
-    closedir(d);
-}
 
 static double now(void)
 {
@@ -78,10 +36,9 @@ static int run(const char *root, const char *sub, size_t want_files, int round_t
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/%s", root, sub);
-    list l = {0};
-    gather(&l, dir, 0);
-    if (l.n)
-        qsort(l.p, l.n, sizeof *l.p, cmp_str);
+    static const char *const midi[] = {".mid", NULL};
+    check_files l = {0};
+    check_files_gather(&l, dir, midi);
     CHECK_MSG(l.n == want_files, "%s: %zu .mid files, expected %zu", sub, l.n, want_files);
     size_t notes = 0, rt_ok = 0;
     double t0 = now(), t_read = 0;
@@ -110,7 +67,6 @@ static int run(const char *root, const char *sub, size_t want_files, int round_t
             free(d);
         }
         srnn_piece_free(p);
-        free(l.p[i]);
     }
     fprintf(stderr, "%s: %zu files, %zu notes, read in %.3f s%s", sub, l.n, notes, t_read,
             round_trip ? "" : "\n");
@@ -119,7 +75,7 @@ static int run(const char *root, const char *sub, size_t want_files, int round_t
                 now() - t0);
     /* Reading all of piano-midi-de must stay well inside the 20 s tokenize+roundtrip budget. */
     CHECK_MSG(t_read < 5.0, "%s: reading took %.3f s", sub, t_read);
-    free(l.p);
+    check_files_free(&l);
     return 0;
 }
 

@@ -3,56 +3,15 @@
  * construction) and the durations that agree; print the coverage, also with 4,096 chords
  * (the issue's reference: 28,491 pitch sets, 87% of events, 72% of notes).  Skips (77)
  * without ../shared/corpora. */
-#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "../check.h"
+#include "../files.h"
 #include "songrnn/midi.h"
 #include "songrnn/vocab.h"
 
-typedef struct paths {
-    char **p;
-    size_t n, cap;
-} paths;
-
-static void walk(const char *dir, paths *out)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        char *path = malloc(len);
-        snprintf(path, len, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            walk(path, out);
-            free(path);
-            continue;
-        }
-        size_t pl = strlen(path);
-        if (pl > 4 && (strcmp(path + pl - 4, ".mid") == 0 || strcmp(path + pl - 4, ".MID") == 0)) {
-            if (out->n == out->cap) {
-                out->cap = out->cap ? 2 * out->cap : 64;
-                out->p = realloc(out->p, out->cap * sizeof *out->p);
-            }
-            out->p[out->n++] = path;
-        } else {
-            free(path);
-        }
-    }
-    closedir(d);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static double now(void)
 {
@@ -81,9 +40,9 @@ int main(void)
         fprintf(stderr, "%s absent: skipped\n", dir);
         return CHECK_SKIP;
     }
-    paths files = {0};
-    walk(dir, &files);
-    qsort(files.p, files.n, sizeof *files.p, cmp_str);
+    static const char *const midi[] = {".mid", NULL};
+    check_files files = {0};
+    check_files_gather(&files, dir, midi);
     CHECK(files.n == 297);
 
     double t0 = now();
@@ -192,11 +151,9 @@ int main(void)
 
     srnn_vocab_free(v);
     srnn_vocab_free(vb);
-    for (size_t i = 0; i < files.n; i++) {
+    for (size_t i = 0; i < files.n; i++)
         srnn_piece_free(pieces[i]);
-        free(files.p[i]);
-    }
     free(pieces);
-    free(files.p);
+    check_files_free(&files);
     return check_finish("test_tokens_corpus");
 }
