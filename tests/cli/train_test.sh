@@ -21,6 +21,18 @@ else
 fi
 expect 2 "resume cannot change the network" -- "$S" train "$CORPUS" -o "$T/b.srnn" --resume --hidden 64
 
+# Ctrl-C: the run stops at the next batch, keeps the last completed epoch, exits 0
+"$S" train "$CORPUS" -o "$T/c.srnn" $SMALL --epochs 100000 2>"$T/c.err" &
+pid=$!
+i=0
+while [ ! -s "$T/c.srnn" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
+kill -INT $pid
+wait $pid
+rc=$?
+[ "$rc" -eq 0 ] && ok || bad "SIGINT: exit $rc"
+expect 0 "the interrupted model loads" -- "$S" info "$T/c.srnn"
+expect 0 "and resumes" -- "$S" train "$CORPUS" -o "$T/c.srnn" --resume --epochs 1 -q
+
 # generate: MIDI files that the reader takes back, numbered with --count, tokens on stdout
 expect 0 "generate --count 2" -- "$S" generate "$T/a.srnn" -o "$T/g.mid" --count 2 --length 40 --seed 1 -q
 [ -s "$T/g-1.mid" ] && [ -s "$T/g-2.mid" ] && ok || bad "numbered outputs missing"
