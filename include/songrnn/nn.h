@@ -70,7 +70,10 @@ const srnn_nn_config *srnn_nn_get_config(const srnn_nn *nn);
 void srnn_nn_init(srnn_nn *nn, uint64_t seed);
 
 size_t srnn_nn_num_params(const srnn_nn *nn);
-srnn_real *srnn_nn_params(srnn_nn *nn); /* [num_params], writable (load a checkpoint here) */
+/* [num_params], writable (load a checkpoint here).  The generation step works on a packed copy
+ * of the weights; this call marks that copy out of date (it is rebuilt at the next step), so
+ * write through a pointer fetched after the last srnn_nn_step. */
+srnn_real *srnn_nn_params(srnn_nn *nn);
 srnn_real *srnn_nn_grads(srnn_nn *nn);  /* [num_params], same layout */
 void srnn_nn_zero_grad(srnn_nn *nn);
 
@@ -118,9 +121,18 @@ srnn_real *srnn_nn_dropout_mask(srnn_nn *nn, int layer, int B, int T);
 /* ---- generation: one token in, logits out (batch 1) ------------------------------------ */
 
 /* Feeds one token; logits [V] gets the output (it may be NULL).  The step state (separate from
- * the training streams) carries over; costs one token's arithmetic.  Dropout is never applied. */
+ * the training streams) carries over; costs one token's arithmetic.  Dropout is never applied.
+ * The logits equal the forward's to float rounding (the sums run in another order).  Bound by
+ * memory, the step splits the weights by rows over up to 4 threads, so that each core's share
+ * stays in its own cache (see step.c). */
 int srnn_nn_step(srnn_nn *nn, int token, srnn_real *logits, srnn_error *err) SRNN_WARN_UNUSED;
 void srnn_nn_step_reset(srnn_nn *nn);
+/* Threads of the step: 0 (the default) picks them: 1 for a network whose weights fit one
+ * core's cache (under 256 kB), else one per core, at most 4.  n > 0 asks for n (at most 8, and
+ * at most the hidden size, vocabulary and channels).  srnn_nn_step_threads gives the count
+ * the next step uses (0 when out of memory). */
+void srnn_nn_set_step_threads(srnn_nn *nn, int n);
+int srnn_nn_step_threads(srnn_nn *nn);
 /* Activations of the last step: layer 0..layers-1 gives that recurrent layer's hidden output
  * h [H]; layer -1 the convolution's output after ReLU [C] (NULL without convolution).
  * *size gets the length.  NULL for a bad layer. */
@@ -140,7 +152,8 @@ double srnn_nn_gemm_gflops(int m, double seconds);
  * reads that variable only when it is loaded, so the program must be restarted with it. */
 const char *srnn_nn_better_blas_core(void);
 
-/* Threads used by OpenBLAS (0: all cores).  The element-wise passes are single-threaded. */
+/* Threads used by OpenBLAS in training (0: all cores).  The element-wise passes are
+ * single-threaded.  The generation step has its own (srnn_nn_set_step_threads). */
 void srnn_nn_set_threads(int n);
 
 /* ---- optimizers (PyTorch's formulas and defaults, no weight decay) --------------------- */

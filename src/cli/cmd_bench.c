@@ -141,6 +141,7 @@ int cmd_bench(int argc, char **argv)
     double train_rss = peak_rss_mb();
 
     /* generation: batch 1, softmax sampling of every token */
+    srnn_nn_set_step_threads(nn, threads);
     srnn_nn_step_reset(nn);
     int token = 0;
     long gen = 0;
@@ -179,6 +180,7 @@ int cmd_bench(int argc, char **argv)
         printf("parameters: %zu\n", np);
         printf("train_tokens_per_s: %.0f\n", train_tps);
         printf("generate_tokens_per_s: %.0f\n", gen_tps);
+        printf("generate_threads: %d\n", srnn_nn_step_threads(nn));
         printf("train_peak_rss_mb: %.1f\n", train_rss);
         /* forward 2 FLOPs per multiply-add; backward twice the forward */
         printf("train_gflops: %.2f\n", train_tps * mac * 6 / 1e9);

@@ -44,6 +44,7 @@ int cmd_generate(int argc, char **argv)
     const cli_mode *mode = NULL;
     if (cli_model_open(o.pos[0], &m, &mode) != 0)
         return EXIT_ERROR;
+    srnn_nn_set_step_threads(srnn_model_net(m), o.threads); /* 0: as many as help */
     int status = EXIT_OK;
     if (!cli_mode_can_write(mode, o.output)) {
         fprintf(stderr, "songrnn generate: %s: a %s model writes .mid, .wav%s%s or - (text on "

@@ -126,7 +126,7 @@ size_t nn_rnn_ws_size(srnn_cell cell, int B, int T, int H)
 
 /* The fused element-wise pass of one LSTM step over B rows: g [B][4H] pre-activations in,
  * activations out; c, h of the step written. */
-static void lstm_cell(real *g, real *hc, real *cc, const real *cp, int B, int H)
+void nn_lstm_cell(real *g, real *hc, real *cc, const real *cp, int B, int H)
 {
     for (int b = 0; b < B; b++) {
         real *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
@@ -143,7 +143,7 @@ static void lstm_cell(real *g, real *hc, real *cc, const real *cp, int B, int H)
     }
 }
 
-static void gru_cell(real *g, real *hnv, const real *gh, real *hc, const real *hp, int B, int H)
+void nn_gru_cell(real *g, real *hnv, const real *gh, real *hc, const real *hp, int B, int H)
 {
     for (int b = 0; b < B; b++) {
         real *r = g + (size_t)b * 3 * H, *z = r + H, *n = z + H;
@@ -190,12 +190,12 @@ void rnn_layer_forward(srnn_cell cell, real *h, real *c, real *act, real *hn, co
         real *hc = h + (size_t)(t + 1) * BH;
         if (cell == SRNN_CELL_LSTM) {
             GEMM_NT(B, GH, H, hp, H, w_hh, H, 1, g, GH);
-            lstm_cell(g, hc, c + (size_t)(t + 1) * BH, c + (size_t)t * BH, B, H);
+            nn_lstm_cell(g, hc, c + (size_t)(t + 1) * BH, c + (size_t)t * BH, B, H);
         } else {
             real *gh = ws;
             fill_rows(gh, b_hh, NULL, B, GH);
             GEMM_NT(B, GH, H, hp, H, w_hh, H, 1, gh, GH);
-            gru_cell(g, hn + (size_t)t * BH, gh, hc, hp, B, H);
+            nn_gru_cell(g, hn + (size_t)t * BH, gh, hc, hp, B, H);
         }
     }
 }
@@ -281,31 +281,6 @@ void rnn_layer_backward(srnn_cell cell, real *dx, real *dw_ih, real *dw_hh, real
     colsum_add(db_hh, dgh_, (int)N, GH);
     if (dx)
         GEMM_NN((int)N, I, GH, dg, GH, w_ih, I, 0, dx, I);
-}
-
-void rnn_layer_step(srnn_cell cell, real *h, real *c, real *g, real *gh, const real *x,
-                    const real *w_ih, const real *w_hh, const real *b_ih, const real *b_hh,
-                    int I, int H)
-{
-    int G = srnn_cell_gates(cell), GH = G * H;
-    if (cell == SRNN_CELL_GRU) {
-        memcpy(g, b_ih, (size_t)GH * sizeof(real));
-        memcpy(gh, b_hh, (size_t)GH * sizeof(real));
-        GEMV(CblasRowMajor, CblasNoTrans, GH, I, 1, w_ih, I, x, 1, 1, g, 1);
-        GEMV(CblasRowMajor, CblasNoTrans, GH, H, 1, w_hh, H, h, 1, 1, gh, 1);
-        /* c [H] holds W_hn h + b_hn (unused afterwards); h is read as h_prev before it is
-         * written, element by element */
-        gru_cell(g, c, gh, h, h, 1, H);
-        return;
-    }
-    for (int j = 0; j < GH; j++)
-        g[j] = b_ih[j] + b_hh[j];
-    GEMV(CblasRowMajor, CblasNoTrans, GH, I, 1, w_ih, I, x, 1, 1, g, 1);
-    GEMV(CblasRowMajor, CblasNoTrans, GH, H, 1, w_hh, H, h, 1, 1, g, 1);
-    if (cell == SRNN_CELL_LSTM)
-        lstm_cell(g, h, c, c, 1, H);
-    else
-        nn_tanh_to(h, g, H);
 }
 
 /* ---- dropout --------------------------------------------------------------------------- */

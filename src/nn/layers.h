@@ -50,10 +50,13 @@ void rnn_layer_backward(srnn_cell cell, real *dx, real *dw_ih, real *dw_hh, real
                         real *db_hh, const real *dh, const real *h, const real *c,
                         const real *act, const real *hn, const real *x, const real *w_ih,
                         const real *w_hh, real *ws, int B, int T, int D, int H);
-/* One step of batch 1 (generation): h, c [H] updated in place; g, gh scratch [G*H]. */
-void rnn_layer_step(srnn_cell cell, real *h, real *c, real *g, real *gh, const real *x,
-                    const real *w_ih, const real *w_hh, const real *b_ih, const real *b_hh,
-                    int D, int H);
+/* The element-wise cells, for B rows of H units (the step runs them on a slice of units).
+ * LSTM: g [B][4][H] pre-activations i,f,g,o (squashed in place); c = f*cp + i*g, h = o*tanh(c)
+ *   into hc, cc [B][H] (cc may alias cp).
+ * GRU: g [B][3][H] input parts r,z,n with b_ih; gh [B][3][H] hidden parts with b_hh; hnv [B][H]
+ *   gets W_hn h + b_hn; h = (1-z)*n + z*hp into hc. */
+void nn_lstm_cell(real *g, real *hc, real *cc, const real *cp, int B, int H);
+void nn_gru_cell(real *g, real *hnv, const real *gh, real *hc, const real *hp, int B, int H);
 
 /* ---- inverted dropout ---------------------------------------------------------------- */
 /* mask [n]: 0 with probability p, else 1/(1-p). */

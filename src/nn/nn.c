@@ -11,63 +11,7 @@
 
 #include "blas.h"
 #include "layers.h"
-
-#define MAX_LAYERS 64
-#define MAX_TENSORS (3 + 4 * MAX_LAYERS + 2)
-
-typedef struct layer_acts {
-    real *h;    /* [T+1][B][H], slot 0 = carried state */
-    real *c;    /* LSTM [T+1][B][H] */
-    real *act;  /* [T][B][G*H] */
-    real *hn;   /* GRU [T][B][H] */
-    real *mask; /* [T][B][H] dropout mask */
-    real *y;    /* [T][B][H] output after dropout (== h + B*H without dropout) */
-    real *own_y;
-    real *hs, *cs; /* carried state [B][H] */
-    real *sh, *sc, *sg, *sgh; /* step: h, c [H]; gates [G*H] x 2 */
-} layer_acts;
-
-struct srnn_nn {
-    srnn_nn_config cfg;
-    int V, E, C, K, L, H, G;
-    size_t n_params;
-    real *params, *grads;
-    int n_tensors;
-    srnn_nn_tensor_info tensors[MAX_TENSORS];
-    /* offsets of each tensor */
-    size_t o_emb, o_conv_w, o_conv_b, o_fc_w, o_fc_b;
-    size_t o_w_ih[MAX_LAYERS], o_w_hh[MAX_LAYERS], o_b_ih[MAX_LAYERS], o_b_hh[MAX_LAYERS];
-
-    int training, dropout_fixed;
-    int dropped; /* the last forward applied dropout */
-    srnn_rng rng;
-
-    /* training buffers, for windows of up to cap_n = B*T positions */
-    size_t cap_n;
-    int B, T;       /* the last forward's window */
-    int state_B;    /* batch size of the carried state, 0: none yet */
-    int cap_B;
-    int have_targets, count;
-    real loss;
-    int *tok;       /* [B][T] */
-    int *tgt;       /* [T][B] */
-    real *emb;      /* [T][B][E] */
-    real *xcol;     /* [T][B][K*E] */
-    real *conv;     /* [T][B][C] */
-    real *hist;     /* [B][K-1][E] carried conv inputs */
-    real *logits;   /* [T][B][V] */
-    real *probs;    /* [T][B][V], turned into dlogits by the backward */
-    real *d1, *d2;  /* [T][B][max dim] gradient ping-pong */
-    real *ws;       /* recurrent workspace */
-    real *dxcol;    /* [T][B][K*E] */
-    layer_acts la[MAX_LAYERS];
-
-    /* generation step */
-    real *s_win;    /* [K][E]: the last K inputs, newest last */
-    real *s_x;      /* [E] embedding without conv */
-    real *s_conv;   /* [C] */
-    real *s_logits; /* [V] */
-};
+#include "nn_impl.h"
 
 int srnn_cell_gates(srnn_cell cell)
 {
@@ -184,20 +128,8 @@ int srnn_nn_create(srnn_nn **out, const srnn_nn_config *cfg, srnn_error *err)
     nn->params = calloc(off, sizeof(real));
     nn->grads = calloc(off, sizeof(real));
     int ok = nn->params && nn->grads;
-    /* step buffers are small: allocate them now */
-    nn->s_win = calloc((size_t)nn->K * nn->E, sizeof(real));
-    nn->s_x = calloc((size_t)nn->E, sizeof(real));
-    nn->s_conv = calloc((size_t)(nn->C > 0 ? nn->C : 1), sizeof(real));
-    nn->s_logits = calloc((size_t)nn->V, sizeof(real));
-    ok = ok && nn->s_win && nn->s_x && nn->s_conv && nn->s_logits;
-    for (int l = 0; l < nn->L && ok; l++) {
-        layer_acts *a = &nn->la[l];
-        a->sh = calloc((size_t)nn->H, sizeof(real));
-        a->sc = calloc((size_t)nn->H, sizeof(real));
-        a->sg = calloc((size_t)GH, sizeof(real));
-        a->sgh = calloc((size_t)GH, sizeof(real));
-        ok = a->sh && a->sc && a->sg && a->sgh;
-    }
+    nn->step_stale = 1;
+    ok = ok && nn_step_create(nn) == SRNN_OK;
     if (!ok) {
         srnn_nn_free(nn);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory for %zu parameters", off);
@@ -254,16 +186,7 @@ void srnn_nn_free(srnn_nn *nn)
         return;
     free_train_buffers(nn);
     free_state(nn);
-    for (int l = 0; l < nn->L; l++) {
-        free(nn->la[l].sh);
-        free(nn->la[l].sc);
-        free(nn->la[l].sg);
-        free(nn->la[l].sgh);
-    }
-    free(nn->s_win);
-    free(nn->s_x);
-    free(nn->s_conv);
-    free(nn->s_logits);
+    nn_step_free(nn);
     free(nn->params);
     free(nn->grads);
     free(nn);
@@ -271,7 +194,13 @@ void srnn_nn_free(srnn_nn *nn)
 
 const srnn_nn_config *srnn_nn_get_config(const srnn_nn *nn) { return nn ? &nn->cfg : NULL; }
 size_t srnn_nn_num_params(const srnn_nn *nn) { return nn ? nn->n_params : 0; }
-srnn_real *srnn_nn_params(srnn_nn *nn) { return nn ? nn->params : NULL; }
+srnn_real *srnn_nn_params(srnn_nn *nn)
+{
+    if (!nn)
+        return NULL;
+    nn->step_stale = 1; /* the caller may write: the step repacks before its next token */
+    return nn->params;
+}
 srnn_real *srnn_nn_grads(srnn_nn *nn) { return nn ? nn->grads : NULL; }
 int srnn_nn_num_tensors(const srnn_nn *nn) { return nn ? nn->n_tensors : 0; }
 
@@ -302,6 +231,7 @@ void srnn_nn_init(srnn_nn *nn, uint64_t seed)
     srnn_rng r;
     srnn_rng_seed(&r, seed);
     real *p = nn->params;
+    nn->step_stale = 1;
     int GH = nn->G * nn->H;
     /* nn.Embedding: N(0, 1) */
     for (size_t i = 0; i < (size_t)nn->V * nn->E; i++)
@@ -578,83 +508,6 @@ int srnn_nn_backward(srnn_nn *nn, srnn_error *err)
 }
 
 const srnn_real *srnn_nn_logits(const srnn_nn *nn) { return nn ? nn->logits : NULL; }
-
-/* ---- generation step ------------------------------------------------------------------ */
-
-void srnn_nn_step_reset(srnn_nn *nn)
-{
-    if (!nn)
-        return;
-    memset(nn->s_win, 0, (size_t)nn->K * nn->E * sizeof(real));
-    for (int l = 0; l < nn->L; l++) {
-        memset(nn->la[l].sh, 0, (size_t)nn->H * sizeof(real));
-        memset(nn->la[l].sc, 0, (size_t)nn->H * sizeof(real));
-    }
-}
-
-int srnn_nn_step(srnn_nn *nn, int token, srnn_real *logits, srnn_error *err)
-{
-    if (!nn)
-        return srnn_error_set(err, SRNN_EARG, "no network");
-    if (token < 0 || token >= nn->V)
-        return srnn_error_set(err, SRNN_EARG, "token %d outside the vocabulary of %d", token,
-                              nn->V);
-    /* batch 1: matrix-vector products of at most a few MB, which OpenBLAS's threads slow down
-     * (hand-over costs more than the work; on a busy machine, many times more) */
-    int threads = openblas_get_num_threads();
-    if (threads > 1)
-        openblas_set_num_threads(1);
-    const real *p = nn->params;
-    int E = nn->E, H = nn->H;
-    const real *x;
-    int I;
-    if (nn->C > 0) {
-        /* slide the window of the last K inputs: (K-1)*E floats moved, then the new one */
-        memmove(nn->s_win, nn->s_win + E, (size_t)(nn->K - 1) * E * sizeof(real));
-        memcpy(nn->s_win + (size_t)(nn->K - 1) * E, p + nn->o_emb + (size_t)token * E,
-               (size_t)E * sizeof(real));
-        memcpy(nn->s_conv, p + nn->o_conv_b, (size_t)nn->C * sizeof(real));
-        GEMV(CblasRowMajor, CblasNoTrans, nn->C, nn->K * E, 1, p + nn->o_conv_w, nn->K * E,
-             nn->s_win, 1, 1, nn->s_conv, 1);
-        for (int i = 0; i < nn->C; i++)
-            nn->s_conv[i] = nn->s_conv[i] > 0 ? nn->s_conv[i] : 0;
-        x = nn->s_conv;
-        I = nn->C;
-    } else {
-        x = p + nn->o_emb + (size_t)token * E;
-        I = E;
-    }
-    for (int l = 0; l < nn->L; l++) {
-        layer_acts *a = &nn->la[l];
-        rnn_layer_step(nn->cfg.cell, a->sh, a->sc, a->sg, a->sgh, x, p + nn->o_w_ih[l],
-                       p + nn->o_w_hh[l], p + nn->o_b_ih[l], p + nn->o_b_hh[l], I, H);
-        x = a->sh;
-        I = H;
-    }
-    memcpy(nn->s_logits, p + nn->o_fc_b, (size_t)nn->V * sizeof(real));
-    GEMV(CblasRowMajor, CblasNoTrans, nn->V, H, 1, p + nn->o_fc_w, H, x, 1, 1, nn->s_logits, 1);
-    if (logits)
-        memcpy(logits, nn->s_logits, (size_t)nn->V * sizeof(real));
-    if (threads > 1)
-        openblas_set_num_threads(threads);
-    return SRNN_OK;
-}
-
-const srnn_real *srnn_nn_step_hidden(const srnn_nn *nn, int layer, int *size)
-{
-    if (!nn || layer < -1 || layer >= nn->L)
-        return NULL;
-    if (layer == -1) {
-        if (nn->C == 0)
-            return NULL;
-        if (size)
-            *size = nn->C;
-        return nn->s_conv;
-    }
-    if (size)
-        *size = nn->H;
-    return nn->la[layer].sh;
-}
 
 double srnn_nn_flops_per_token(const srnn_nn *nn)
 {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../check.h"
 #include "fastmath.h"
@@ -320,12 +321,17 @@ static void test_bad_input(void)
     srnn_nn_free(nn);
 }
 
-/* The step API gives the same logits as the windowed forward, for every stream of a batch. */
-static void test_step_equals_forward(srnn_cell cell, int conv)
+/* The step API gives the same logits as the windowed forward, for every stream of a batch,
+ * with its weights split over `threads` threads (1: not split). */
+static void test_step_equals_forward(srnn_cell cell, int conv, int threads)
 {
     srnn_nn *nn = make_net(cell, conv, 0.3, 11);
     if (!nn)
         return;
+    srnn_nn_set_step_threads(nn, threads);
+    /* at most one thread per channel (7), hidden unit (9) and logit (11) */
+    int want = threads < (conv ? 7 : 9) ? threads : (conv ? 7 : 9);
+    CHECK(srnn_nn_step_threads(nn) == want);
     enum { B = 3, T = 17, V = 11 };
     int in[B * T];
     for (int i = 0; i < B * T; i++)
@@ -342,12 +348,73 @@ static void test_step_equals_forward(srnn_cell cell, int conv)
             worst = fmax(worst, max_diff(logits, all + ((size_t)t * B + b) * V, V));
         }
     }
-    printf("step vs forward (%s, conv %d): max abs diff %.3g\n", srnn_cell_name(cell), conv,
-           worst);
+    printf("step vs forward (%s, conv %d, %d threads): max abs diff %.3g\n",
+           srnn_cell_name(cell), conv, want, worst);
     CHECK(worst < 1e-5);
     int size = 0;
     CHECK(srnn_nn_step_hidden(nn, 1, &size) != NULL && size == 9);
     CHECK((srnn_nn_step_hidden(nn, -1, &size) != NULL) == (conv != 0));
+    srnn_nn_free(nn);
+}
+
+/* Parameters written after steps reach the step's packed copy: fc.bias + 1 raises every logit
+ * by exactly 1.  Also: a network of 256 kB or more splits over the cores by default, a smaller
+ * one does not, and the split one matches the forward too. */
+static void test_step_repack_and_auto(void)
+{
+    srnn_nn *nn = make_net(SRNN_CELL_LSTM, 1, 0, 12);
+    if (!nn)
+        return;
+    srnn_nn_set_step_threads(nn, 2);
+    enum { V = 11, T = 6 };
+    float before[T][V], after[V];
+    srnn_error err;
+    srnn_nn_step_reset(nn);
+    for (int t = 0; t < T; t++)
+        CHECK(srnn_nn_step(nn, t, before[t], &err) == 0);
+    srnn_nn_tensor_info fb;
+    CHECK(srnn_nn_tensor(nn, srnn_nn_num_tensors(nn) - 1, &fb) == 0 &&
+          strcmp(fb.name, "fc.bias") == 0);
+    float *p = srnn_nn_params(nn);
+    for (int v = 0; v < V; v++)
+        p[fb.offset + v] += 1;
+    srnn_nn_step_reset(nn);
+    double worst = 0;
+    for (int t = 0; t < T; t++) {
+        CHECK(srnn_nn_step(nn, t, after, &err) == 0);
+        for (int v = 0; v < V; v++)
+            worst = fmax(worst, fabs(after[v] - (before[t][v] + 1.0)));
+    }
+    CHECK(worst < 1e-5);
+    srnn_nn_set_step_threads(nn, 0);
+    CHECK(srnn_nn_step_threads(nn) == 1); /* 1.4 kB of weights */
+    srnn_nn_free(nn);
+
+    /* 0.9 MB of weights */
+    srnn_nn_config cfg = {.vocab = 50, .embed = 16, .conv_channels = 32, .conv_kernel = 3,
+                          .cell = SRNN_CELL_LSTM, .layers = 2, .hidden = 128};
+    CHECK(srnn_nn_create(&nn, &cfg, &err) == 0);
+    if (!nn)
+        return;
+    srnn_nn_init(nn, 13);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
+    CHECK(srnn_nn_step_threads(nn) == want);
+    enum { B2 = 1, T2 = 40, V2 = 50 };
+    int in[T2];
+    for (int t = 0; t < T2; t++)
+        in[t] = (t * 13 + 5) % V2;
+    float loss, logits[V2];
+    CHECK(srnn_nn_forward(nn, in, NULL, B2, T2, &loss, &err) == 0);
+    const float *all = srnn_nn_logits(nn);
+    worst = 0;
+    srnn_nn_step_reset(nn);
+    for (int t = 0; t < T2; t++) {
+        CHECK(srnn_nn_step(nn, in[t], logits, &err) == 0);
+        worst = fmax(worst, max_diff(logits, all + (size_t)t * V2, V2));
+    }
+    printf("step vs forward (lstm 2 x 128, %d threads): max abs diff %.3g\n", want, worst);
+    CHECK(worst < 1e-5);
     srnn_nn_free(nn);
 }
 
@@ -495,10 +562,13 @@ int main(void)
     test_init();
     test_bad_input();
     for (int c = 0; c < 3; c++) {
-        test_step_equals_forward((srnn_cell)c, 1);
+        for (int threads = 1; threads <= 8; threads *= 2)
+            test_step_equals_forward((srnn_cell)c, 1, threads == 4 ? 3 : threads);
         test_carry((srnn_cell)c);
     }
-    test_step_equals_forward(SRNN_CELL_LSTM, 0);
+    test_step_equals_forward(SRNN_CELL_LSTM, 0, 1);
+    test_step_equals_forward(SRNN_CELL_GRU, 0, 8);
+    test_step_repack_and_auto();
     test_dropout_net();
     test_learns();
     return check_finish("test_nn");
