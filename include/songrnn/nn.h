@@ -133,6 +133,8 @@ void srnn_nn_step_reset(srnn_nn *nn);
  * the next step uses (0 when out of memory). */
 void srnn_nn_set_step_threads(srnn_nn *nn, int n);
 int srnn_nn_step_threads(srnn_nn *nn);
+/* The step's row-dot kernel on this CPU: "avx512", "avx2" or "blas" (cblas_?gemv). */
+const char *srnn_nn_step_kernel(void);
 /* Activations of the last step: layer 0..layers-1 gives that recurrent layer's hidden output
  * h [H]; layer -1 the convolution's output after ReLU [C] (NULL without convolution).
  * *size gets the length.  NULL for a bad layer. */
@@ -144,6 +146,11 @@ double srnn_nn_flops_per_token(const srnn_nn *nn);
 /* The rate of a square M x M x M GEMM in this precision, GFLOP/s, timed for about `seconds`
  * (a yardstick for the network's effective rate). */
 double srnn_nn_gemm_gflops(int m, double seconds);
+
+/* A token's matrix-vector products alone (conv, every layer's W_ih and W_hh, fc), as plain
+ * cblas_?gemv calls on the network's weights with OpenBLAS's threads as set: tokens per second,
+ * timed for about `seconds` (a yardstick for the step). */
+double srnn_nn_gemv_tokens_per_s(const srnn_nn *nn, double seconds);
 
 /* OpenBLAS picks its kernels by the CPU's model; in virtual machines that report a generic
  * model it falls back to its oldest x86-64 kernels (Prescott, SSE3), several times slower

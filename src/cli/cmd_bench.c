@@ -186,6 +186,10 @@ int cmd_bench(int argc, char **argv)
         printf("train_gflops: %.2f\n", train_tps * mac * 6 / 1e9);
         printf("generate_gflops: %.2f\n", gen_tps * mac * 2 / 1e9);
         printf("sgemm_gflops: %.2f\n", srnn_nn_gemm_gflops(1024, 0.5));
+        printf("sgemv_tokens_per_s: %.0f\n", srnn_nn_gemv_tokens_per_s(nn, 0.5));
+        const char *core = getenv("OPENBLAS_CORETYPE");
+        printf("blas_coretype: %s\n", core && *core ? core : "default");
+        printf("step_kernel: %s\n", srnn_nn_step_kernel());
         printf("train_batches: %ld\n", batches);
         printf("train_mean_loss: %.4f\n", batches > 0 ? loss_sum / batches : 0);
         fflush(stdout);

@@ -589,3 +589,35 @@ double srnn_nn_gemm_gflops(int m, double seconds)
     free(a), free(b), free(c);
     return 2.0 * m * (double)m * m * reps / t / 1e9;
 }
+
+double srnn_nn_gemv_tokens_per_s(const srnn_nn *nn, double seconds)
+{
+    if (!nn)
+        return 0;
+    const real *p = nn->params;
+    int H = nn->H, GH = nn->G * nn->H, big = nn->V > GH ? nn->V : GH;
+    real *x = calloc((size_t)(nn->K * nn->E + 2 * H + nn->C), sizeof(real));
+    real *y = calloc((size_t)big, sizeof(real));
+    if (!x || !y) {
+        free(x), free(y);
+        return 0;
+    }
+    int reps = -1; /* the first round warms up */
+    double t0 = 0, t = 0;
+    do {
+        if (nn->C > 0)
+            GEMV(CblasRowMajor, CblasNoTrans, nn->C, nn->K * nn->E, 1, p + nn->o_conv_w,
+                 nn->K * nn->E, x, 1, 0, y, 1);
+        for (int l = 0; l < nn->L; l++) {
+            int I = l > 0 ? H : nn->C > 0 ? nn->C : nn->E;
+            GEMV(CblasRowMajor, CblasNoTrans, GH, I, 1, p + nn->o_w_ih[l], I, x, 1, 0, y, 1);
+            GEMV(CblasRowMajor, CblasNoTrans, GH, H, 1, p + nn->o_w_hh[l], H, x, 1, 1, y, 1);
+        }
+        GEMV(CblasRowMajor, CblasNoTrans, nn->V, H, 1, p + nn->o_fc_w, H, x, 1, 0, y, 1);
+        if (++reps == 0)
+            t0 = now_s();
+        t = now_s() - t0;
+    } while (reps < 100 || t < seconds);
+    free(x), free(y);
+    return reps / t;
+}

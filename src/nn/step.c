@@ -471,6 +471,8 @@ int srnn_nn_step_threads(srnn_nn *nn)
     return nn->step->nt;
 }
 
+const char *srnn_nn_step_kernel(void) { return nn_rowdot_kernel(); }
+
 int srnn_nn_step(srnn_nn *nn, int token, srnn_real *logits, srnn_error *err)
 {
     if (!nn)
