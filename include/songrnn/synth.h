@@ -132,8 +132,11 @@ int srnn_player_finish(srnn_player *p, srnn_error *err) SRNN_WARN_UNUSED;
  * flag, so it may be called from a signal handler. */
 void srnn_player_interrupt(srnn_player *p);
 void srnn_player_get_stats(srnn_player *p, srnn_player_stats *stats);
-/* Stops (if still playing), sends all-notes-off, closes the synth and frees. */
-void srnn_player_close(srnn_player *p);
+/* Stops (if still playing), sends all-notes-off, closes the synth and frees.  An --audio-file
+ * recording, written under a temporary name, gets its real name here (fails when it cannot). */
+int srnn_player_close(srnn_player *p, srnn_error *err) SRNN_WARN_UNUSED;
+/* The same, but a recording is removed: for a playback that failed. */
+void srnn_player_discard(srnn_player *p);
 
 /* PortMidi output ports. */
 typedef struct srnn_synth_port {

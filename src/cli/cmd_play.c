@@ -313,7 +313,13 @@ int cmd_play(int argc, char **argv)
     }
     srnn_player_stats st;
     srnn_player_get_stats(player, &st);
-    srnn_player_close(player); /* the --audio-file WAV gets its name here */
+    /* the --audio-file WAV gets its name here, or is removed after a failure */
+    if (status != EXIT_OK) {
+        srnn_player_discard(player);
+    } else if (srnn_player_close(player, &err) != 0) {
+        cli_report(o.audio_file ? o.audio_file : "fluidsynth", &err);
+        status = EXIT_ERROR;
+    }
     g_player = NULL;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

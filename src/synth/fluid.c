@@ -10,6 +10,7 @@
  * the audio whatever the driver's speed, and before the driver starts the clock stands at 0.
  * Events are sent to our own sequencer client (not straight to the synth) so that the moment
  * each one is played is seen, on the same clock, and its lateness measured. */
+#include <errno.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -242,9 +243,10 @@ static void fl_panic(void *self)
         fluid_synth_all_notes_off(b->synth, c);
 }
 
-static void fl_close(void *self)
+static int fl_close(void *self, int keep, srnn_error *err)
 {
     fluid_backend *b = self;
+    int rc = SRNN_OK;
     if (b->driver) {
         for (int c = 0; c < 16; c++)
             fluid_synth_all_notes_off(b->synth, c);
@@ -252,10 +254,15 @@ static void fl_close(void *self)
     }
     if (b->tmpfile) {
         /* The file driver wrote under a temporary name; only a complete file gets the real
-         * name.  Without a driver nothing was written. */
-        if (b->driver)
-            rename(b->tmpfile, b->file);
-        else
+         * name (deleting the driver finishes the WAV).  Without a driver nothing was written. */
+        int named = 0;
+        if (b->driver && keep) {
+            named = rename(b->tmpfile, b->file) == 0;
+            if (!named)
+                rc = srnn_error_set(err, SRNN_EIO, "%s: cannot rename into place: %s", b->file,
+                                    strerror(errno));
+        }
+        if (!named)
             remove(b->tmpfile);
     }
     if (b->fev)
@@ -269,6 +276,7 @@ static void fl_close(void *self)
     free(b->file);
     free(b->tmpfile);
     free(b);
+    return rc;
 }
 
 typedef struct driver_names {
@@ -313,7 +321,7 @@ int srnn_fluid_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_b
         driver_names dn = {drv, 0, {0}};
         fluid_settings_foreach_option(b->settings, "audio.driver", &dn, collect_driver);
         if (!dn.found || fluid_settings_setstr(b->settings, "audio.driver", drv) != FLUID_OK) {
-            fl_close(b);
+            (void)fl_close(b, 0, NULL);
             return srnn_error_set(err, SRNN_EARG, "FluidSynth has no audio driver '%s' (it has: %s)",
                                   drv, dn.names[0] ? dn.names : "none");
         }
@@ -323,7 +331,7 @@ int srnn_fluid_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_b
         b->file = strdup(opts->audio_file);
         b->tmpfile = malloc(len);
         if (!b->file || !b->tmpfile) {
-            fl_close(b);
+            (void)fl_close(b, 0, NULL);
             return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
         }
         snprintf(b->tmpfile, len, "%s.tmp.%ld", opts->audio_file, (long)getpid());
@@ -332,7 +340,7 @@ int srnn_fluid_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_b
             srnn_error_set(err, SRNN_EIO, "%s: cannot write there", opts->audio_file);
             free(b->tmpfile);
             b->tmpfile = NULL;
-            fl_close(b);
+            (void)fl_close(b, 0, NULL);
             return SRNN_EIO;
         }
         fclose(probe);
@@ -343,14 +351,14 @@ int srnn_fluid_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_b
     b->seq = new_fluid_sequencer2(0);
     b->fev = new_fluid_event();
     if (!b->seq || !b->fev) {
-        fl_close(b);
+        (void)fl_close(b, 0, NULL);
         return srnn_error_set(err, SRNN_ENOMEM, "FluidSynth: cannot create the sequencer");
     }
     /* The synth client makes the synth advance the sequencer from its sample clock. */
     if (fluid_sequencer_register_fluidsynth(b->seq, b->synth) == FLUID_FAILED ||
         (b->client = fluid_sequencer_register_client(b->seq, "songrnn", on_event, b)) ==
             FLUID_FAILED) {
-        fl_close(b);
+        (void)fl_close(b, 0, NULL);
         return srnn_error_set(err, SRNN_ENOMEM, "FluidSynth: cannot register with the sequencer");
     }
     be->self = b;

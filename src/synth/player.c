@@ -250,7 +250,7 @@ int srnn_player_open(const srnn_player_opts *opts, srnn_player **out, srnn_error
     int trc = pthread_create(&p->thread, NULL, player_main, p);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (trc != 0) {
-        p->be.close(p->be.self);
+        (void)p->be.close(p->be.self, 0, NULL);
         pthread_cond_destroy(&p->cv);
         pthread_mutex_destroy(&p->mu);
         pthread_mutex_destroy(&p->stats_mu);
@@ -351,18 +351,23 @@ void srnn_player_get_stats(srnn_player *p, srnn_player_stats *s)
     s->interrupted = atomic_load(&p->interrupt);
 }
 
-void srnn_player_close(srnn_player *p)
+static int player_free(srnn_player *p, int keep, srnn_error *err)
 {
     if (!p)
-        return;
+        return SRNN_OK;
     if (p->thread_started) {
         atomic_store(&p->interrupt, 1);
         pthread_join(p->thread, NULL);
     }
-    p->be.close(p->be.self);
+    int rc = p->be.close(p->be.self, keep, err);
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
     pthread_mutex_destroy(&p->stats_mu);
     free(p->heap);
     free(p);
+    return rc;
 }
+
+int srnn_player_close(srnn_player *p, srnn_error *err) { return player_free(p, 1, err); }
+
+void srnn_player_discard(srnn_player *p) { (void)player_free(p, 0, NULL); }

@@ -237,8 +237,9 @@ static void pm_panic(void *self)
     all_off_now(b);
 }
 
-static void pm_close(void *self)
+static int pm_close(void *self, int keep, srnn_error *err)
 {
+    (void)keep, (void)err; /* nothing recorded */
     pm_backend *b = self;
     if (b->stream) {
         all_off_now(b);
@@ -246,6 +247,7 @@ static void pm_close(void *self)
     }
     Pm_Terminate();
     free(b);
+    return SRNN_OK;
 }
 
 int srnn_pm_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_backend *be,
@@ -269,7 +271,7 @@ int srnn_pm_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_back
     PmError e = Pm_OpenOutput(&b->stream, id, NULL, 4096, NULL, NULL, PM_LATENCY_MS);
     if (e != pmNoError) {
         b->stream = NULL;
-        pm_close(b);
+        (void)pm_close(b, 0, NULL);
         return srnn_error_set(err, SRNN_EIO, "PortMidi cannot open port %d: %s", id,
                               Pm_GetErrorText(e));
     }

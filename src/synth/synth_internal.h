@@ -59,8 +59,9 @@ typedef struct srnn_backend {
     int (*send)(void *self, const srnn_synth_event *ev, srnn_error *err);
     /* Drops everything scheduled and silences every channel. */
     void (*panic)(void *self);
-    /* Stops the clock and closes; frees self. */
-    void (*close)(void *self);
+    /* Stops the clock and closes; frees self.  A recording (FluidSynth's file driver) gets its
+     * real name when keep is set (err says why when that fails), else it is removed. */
+    int (*close)(void *self, int keep, srnn_error *err);
 } srnn_backend;
 
 /* Lateness of one event against its intended time, reported by the backend when it plays. */

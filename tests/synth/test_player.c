@@ -1,9 +1,11 @@
 /* The live player through FluidSynth's file driver (no sound card needed), the offline
  * renderer, and PortMidi without devices.  Skips (77) when built without FluidSynth or when no
  * General MIDI soundfont is installed. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,7 +129,7 @@ static void test_live_on_time(void)
     double took = wall() - t0;
     srnn_player_stats st;
     srnn_player_get_stats(p, &st);
-    srnn_player_close(p);
+    CHECK(srnn_player_close(p, &err) == 0);
     CHECK(st.events == 8);
     CHECK(!st.interrupted);
     /* on the synth's clock: at most a millisecond of rounding plus one 64-frame block */
@@ -160,7 +162,7 @@ static void test_live_late_producer(void)
     CHECK(srnn_player_finish(p, &err) == 0);
     srnn_player_stats st;
     srnn_player_get_stats(p, &st);
-    srnn_player_close(p);
+    CHECK(srnn_player_close(p, &err) == 0);
     CHECK(st.events == 4);
     CHECK_MSG(st.late_max > 0.24 && st.late_max < 0.5, "late_max %g", st.late_max);
 }
@@ -184,7 +186,7 @@ static void test_live_interrupt(void)
     CHECK_MSG(wall() - t1 < 0.5, "finish took %g s after the interrupt", wall() - t1);
     srnn_player_stats st;
     srnn_player_get_stats(p, &st);
-    srnn_player_close(p);
+    CHECK(srnn_player_close(p, &err) == 0);
     CHECK(st.interrupted);
     CHECK(st.events == 1); /* the note-off at 20 s was dropped */
     wav_info w = read_wav(wav);
@@ -192,6 +194,50 @@ static void test_live_interrupt(void)
     CHECK_MSG(w.seconds > 0.25 && w.seconds < 1.5, "wav %g s", w.seconds);
     CHECK(w.peak > 1000);
     /* pushing after the end is refused */
+}
+
+/* How many entries of the test folder start with prefix. */
+static int count_entries(const char *prefix)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* A failed playback leaves no recording, not even its temporary file; a recording that cannot
+ * take its name (here: a folder has it) is an error, and the temporary file goes too. */
+static void test_live_discard(void)
+{
+    char wav[512];
+    snprintf(wav, sizeof wav, "%s/gone.wav", dir);
+    srnn_player *p = open_file_player(wav);
+    if (!p)
+        return;
+    push(p, 0.0, SRNN_SYNTH_NOTE_ON, 60);
+    push(p, 0.1, SRNN_SYNTH_NOTE_OFF, 60);
+    srnn_error err = {0};
+    CHECK(srnn_player_finish(p, &err) == 0);
+    CHECK(count_entries("gone.wav") == 1); /* the temporary file, while it plays */
+    srnn_player_discard(p);
+    CHECK(count_entries("gone.wav") == 0);
+
+    snprintf(wav, sizeof wav, "%s/taken.wav", dir);
+    CHECK(mkdir(wav, 0700) == 0);
+    p = open_file_player(wav);
+    if (!p)
+        return;
+    push(p, 0.0, SRNN_SYNTH_NOTE_ON, 60);
+    push(p, 0.1, SRNN_SYNTH_NOTE_OFF, 60);
+    CHECK(srnn_player_finish(p, &err) == 0);
+    CHECK(srnn_player_close(p, &err) == SRNN_EIO);
+    CHECK_MSG(strstr(err.msg, "taken.wav") && strstr(err.msg, "rename"), "%s", err.msg);
+    CHECK(count_entries("taken.wav") == 1); /* the folder alone */
+    rmdir(wav);
 }
 
 static void test_live_errors(void)
@@ -310,6 +356,7 @@ int main(void)
     test_live_on_time();
     test_live_late_producer();
     test_live_interrupt();
+    test_live_discard();
     test_live_errors();
     test_render();
     char cmd[300];
