@@ -35,10 +35,13 @@ int srnn_error_set_at(srnn_error *err, int code, int line, int col, const char *
     SRNN_PRINTF(5, 6);
 void srnn_error_clear(srnn_error *err);
 
-/* Writes size bytes to path through a temporary file in the same folder and a rename, so a
- * crash or full disk never leaves a half-written file or destroys the old one. */
+/* Writes size bytes to path through a temporary file in the same folder (PATH.tmp.PID) and a
+ * rename, so a crash or full disk never leaves a half-written file or destroys the old one.
+ * After a write, the temporary files that killed writers left are removed (below). */
 int srnn_file_write_atomic(const char *path, const void *data, size_t size, srnn_error *err)
     SRNN_WARN_UNUSED;
+/* Removes PATH.tmp.PID files whose PID is no longer a process (a writer killed mid-write). */
+void srnn_file_sweep_stale(const char *path);
 /* Reads a whole file into a malloc'ed buffer (NUL-terminated for text convenience). */
 int srnn_file_read_all(const char *path, unsigned char **data, size_t *size, srnn_error *err)
     SRNN_WARN_UNUSED;

@@ -1,6 +1,8 @@
 /* Whole-file reads and atomic writes (temporary file in the same folder, fsync, rename). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,52 @@
 #include <unistd.h>
 
 #include "songrnn/common.h"
+
+/* Removes PATH.tmp.PID files of writers that died mid-write (SIGKILL, power cut): PID no
+ * longer a process.  A live writer's file, or any other name, is left alone. */
+void srnn_file_sweep_stale(const char *path)
+{
+    if (!path || !*path)
+        return;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    char *folder = malloc(dlen + 2);
+    if (!folder)
+        return;
+    if (slash && dlen == 0)
+        strcpy(folder, "/");
+    else if (slash)
+        memcpy(folder, path, dlen), folder[dlen] = 0;
+    else
+        strcpy(folder, ".");
+    DIR *d = opendir(folder);
+    size_t blen = strlen(base);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".tmp.", 5) != 0)
+            continue;
+        const char *digits = n + blen + 5;
+        char *end;
+        errno = 0;
+        long pid = strtol(digits, &end, 10);
+        if (*digits < '0' || *digits > '9' || *end || errno || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive, or not ours to judge */
+        size_t len = strlen(folder) + strlen(n) + 2;
+        char *full = malloc(len);
+        if (full) {
+            snprintf(full, len, "%s/%s", folder, n);
+            unlink(full);
+            free(full);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(folder);
+}
 
 int srnn_file_write_atomic(const char *path, const void *data, size_t size, srnn_error *err)
 {
@@ -61,6 +109,7 @@ int srnn_file_write_atomic(const char *path, const void *data, size_t size, srnn
         return srnn_error_set(err, SRNN_EIO, "cannot write: %s", strerror(e));
     }
     free(tmp);
+    srnn_file_sweep_stale(path);
     return SRNN_OK;
 }
 

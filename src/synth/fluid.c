@@ -258,7 +258,9 @@ static int fl_close(void *self, int keep, srnn_error *err)
         int named = 0;
         if (b->driver && keep) {
             named = rename(b->tmpfile, b->file) == 0;
-            if (!named)
+            if (named)
+                srnn_file_sweep_stale(b->file);
+            else
                 rc = srnn_error_set(err, SRNN_EIO, "%s: cannot rename into place: %s", b->file,
                                     strerror(errno));
         }

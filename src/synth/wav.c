@@ -2,6 +2,7 @@
  * renamed when complete, so a render cut short never leaves a half file under the real name
  * and long pieces never have to fit in memory. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,14 +49,16 @@ int srnn_wav_open(srnn_wav_writer *w, const char *path, int rate, int channels, 
     memset(w, 0, sizeof *w);
     size_t len = strlen(path);
     w->path = strdup(path);
-    w->tmp = malloc(len + 16);
+    w->tmp = malloc(len + 32);
     if (!w->path || !w->tmp) {
         free(w->path);
         free(w->tmp);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
-    snprintf(w->tmp, len + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(w->tmp);
+    /* PATH.tmp.PID, as srnn_file_write_atomic names it, so a later write can tell a killed
+     * writer's leftover (srnn_file_sweep_stale) */
+    snprintf(w->tmp, len + 32, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         int e = errno;
         free(w->path);
@@ -63,7 +66,6 @@ int srnn_wav_open(srnn_wav_writer *w, const char *path, int rate, int channels, 
         w->path = w->tmp = NULL;
         return srnn_error_set(err, SRNN_EIO, "cannot create a file there: %s", strerror(e));
     }
-    fchmod(fd, 0644); /* mkstemp makes it 0600; the WAV is an ordinary output file */
     w->f = fdopen(fd, "wb");
     if (!w->f) {
         close(fd);
@@ -123,6 +125,7 @@ int srnn_wav_close(srnn_wav_writer *w, srnn_error *err)
         srnn_wav_abort(w);
         return srnn_error_set(err, SRNN_EIO, "cannot rename into place: %s", strerror(e));
     }
+    srnn_file_sweep_stale(w->path);
     free(w->tmp);
     free(w->path);
     w->tmp = w->path = NULL;

@@ -3,7 +3,8 @@
 # epoch) is killed with SIGKILL again and again, half the time at a random moment and half the
 # time as soon as its temporary model file appears (that is, in the middle of a save).  After
 # each kill the model file must be absent or load (`songrnn info` exits 0): never damaged.
-# Finally `train --resume` goes on from what the kills left.
+# Finally `train --resume` goes on from what the kills left, and its save removes the temporary
+# file a killed save left behind.
 #   kill_save.sh SONGRNN SOURCE_ROOT [ROUNDS]
 set -u
 S=$1
@@ -51,13 +52,18 @@ for ((i = 1; i <= ROUNDS; i++)); do
     fi
   fi
 done
-# Training goes on from whatever the kills left.
-rm -f "$T"/m.srnn.tmp*
+# Training goes on from whatever the kills left; a killed writer's temporary file (the last
+# round's, or one made under the PID of a killed run) is gone after the next save.
+compgen -G "$M.tmp*" >/dev/null || : >"$M.tmp.$pid"
 if [ -e "$M" ]; then
   ep=$("$S" info "$M" | awk '/^progress:/ {print $2}')
   "$S" train "$ROOT/corpora/piano/trad_frere_jacques.mid" -o "$M" --resume --epochs $((ep + 1)) -q >"$T/out" 2>&1 ||
     { echo "FAIL: --resume after the kills: $(head -n 3 "$T/out")" >&2; fails=$((fails + 1)); }
   "$S" info "$M" >/dev/null 2>&1 || { echo "FAIL: model after --resume does not load" >&2; fails=$((fails + 1)); }
+  if compgen -G "$M.tmp*" >/dev/null; then
+    echo "FAIL: a killed save's temporary file is still there: $(compgen -G "$M.tmp*")" >&2
+    fails=$((fails + 1))
+  fi
 fi
 echo "kill_save: $ROUNDS kills, model present after $present, $mid_save kills inside a save, $fails damaged"
 [ "$present" -gt 0 ] || { echo "FAIL: no kill came after a save" >&2; fails=$((fails + 1)); }
