@@ -1,5 +1,5 @@
-/* songrnn eval GENERATED... --reference CORPUS : objective statistics of generated MIDI
- * against a corpus, after Yang & Lerch (2018); see include/songrnn/eval.h for what is
+/* songrnn eval GENERATED... --reference CORPUS : objective statistics of generated pieces (MIDI,
+ * ABC tunes or tabla compositions, read by their mode) against a corpus, after Yang & Lerch (2018); see include/songrnn/eval.h for what is
  * computed.  A table on the terminal, or CSV / JSON with --format. */
 #include <math.h>
 #include <stdio.h>
@@ -7,40 +7,32 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mode.h"
 #include "songrnn/eval.h"
 #include "songrnn/midi.h"
 
 static const char USAGE[] =
     "songrnn eval GENERATED... --reference CORPUS [--format table|csv|json] [-o FILE]";
 
-static const char *const MIDI_EXTS[] = {"mid", "midi", NULL};
-
-/* Reads the MIDI files of args into set; unreadable ones are reported and skipped. */
-static int load_set(const char *const *args, int n_args, srnn_eval_set *set, const char *what,
-                    size_t *n_files)
+/* Reads the pieces of args (files and folders of the mode) into set: every MIDI file, every tune
+ * of an ABC file, every .bol composition.  Unreadable ones are reported and skipped. */
+static int load_set(const cli_mode *mode, const char *const *args, int n_args,
+                    const srnn_opts *o, srnn_eval_set *set, size_t *n_docs)
 {
-    cli_files f = {0};
-    if (cli_files_gather(&f, args, n_args, MIDI_EXTS) != 0) {
-        cli_files_free(&f);
+    cli_docs docs = {0};
+    if (cli_docs_load(mode, args, n_args, o, &docs) != 0) {
+        cli_docs_free(&docs);
         return -1;
     }
-    *n_files = f.n;
-    if (f.n == 0) {
-        cli_fail(args[0], "no MIDI files found (.mid, .midi) for the %s", what);
-        cli_files_free(&f);
-        return -1;
-    }
-    for (size_t i = 0; i < f.n; i++) {
+    *n_docs = docs.n;
+    for (size_t i = 0; i < docs.n; i++) {
         srnn_piece *p = NULL;
         srnn_error err = {0};
-        if (srnn_midi_read(f.paths[i], 0, &p, &err) != SRNN_OK ||
-            srnn_eval_set_add(set, p, &err) != SRNN_OK) {
-            if (err.msg[0])
-                cli_report(f.paths[i], &err);
-        }
+        if (mode->doc_piece(&docs.d[i], o, &p) == 0 && srnn_eval_set_add(set, p, &err) != 0)
+            cli_report(docs.d[i].label, &err);
         srnn_piece_free(p);
     }
-    cli_files_free(&f);
+    cli_docs_free(&docs);
     return 0;
 }
 
@@ -163,13 +155,17 @@ int cmd_eval(int argc, char **argv)
         cli_fail(o.reference, "out of memory");
         goto done;
     }
-    if (load_set(o.pos, o.n_pos, gen, "generated pieces", &files_g) != 0)
+    /* the mode of the generated pieces (--mode, or their extensions) reads the reference too */
+    const cli_mode *mode = cli_mode_choose(&o);
+    if (!mode)
+        goto done;
+    if (load_set(mode, o.pos, o.n_pos, &o, gen, &files_g) != 0)
         goto done;
     const char *const refs[] = {o.reference};
-    if (load_set(refs, 1, ref, "reference", &files_r) != 0)
+    if (load_set(mode, refs, 1, &o, ref, &files_r) != 0)
         goto done;
     if (srnn_eval_set_count(gen) == 0) {
-        cli_fail(o.pos[0], "none of the %zu generated files could be read", files_g);
+        cli_fail(o.pos[0], "none of the %zu generated pieces could be read", files_g);
         goto done;
     }
     if (srnn_eval_compare(gen, ref, res, &err) != SRNN_OK) {

@@ -52,6 +52,9 @@ typedef struct cli_mode {
      * caller's tempo. */
     int (*to_piece)(const srnn_vocab *v, const int32_t *toks, size_t n, const srnn_opts *o,
                     srnn_piece **out, srnn_error *err);
+    /* A document as music (eval): notes hands over the document's piece, abc and tabla parse
+     * its text.  0, or -1 after reporting. */
+    int (*doc_piece)(cli_doc *doc, const srnn_opts *o, srnn_piece **out);
     /* --prime-text STR as tokens (without the end token); NULL when the mode has no text. */
     int (*prime_text)(const srnn_vocab *v, const char *text, int32_t **toks, size_t *n,
                       srnn_error *err);

@@ -193,6 +193,17 @@ static int abc_to_piece(const srnn_vocab *v, const int32_t *toks, size_t n, cons
     return rc;
 }
 
+static int abc_doc_piece(cli_doc *doc, const srnn_opts *o, srnn_piece **out)
+{
+    srnn_error err = {0};
+    if (srnn_abc_parse(doc->text, doc->len, -1, o->melody_only ? SRNN_ABC_MELODY_ONLY : 0, out,
+                       &err) != SRNN_OK) {
+        cli_report(doc->label, &err);
+        return -1;
+    }
+    return 0;
+}
+
 static int abc_prime_text(const srnn_vocab *v, const char *text, int32_t **toks, size_t *n,
                           srnn_error *err)
 {
@@ -309,6 +320,7 @@ const cli_mode CLI_MODE_ABC = {
     .encode = abc_encode,
     .to_text = abc_to_text,
     .to_piece = abc_to_piece,
+    .doc_piece = abc_doc_piece,
     .prime_text = abc_prime_text,
     .gen_begin = abc_gen_begin,
     .gen_end = abc_gen_end,

@@ -26,6 +26,14 @@ static int notes_load(const char *path, const srnn_opts *o, cli_docs *docs)
     return 0;
 }
 
+static int notes_doc_piece(cli_doc *doc, const srnn_opts *o, srnn_piece **out)
+{
+    (void)o;
+    *out = doc->piece;
+    doc->piece = NULL;
+    return *out ? 0 : -1;
+}
+
 void cli_print_coverage(const srnn_coverage *cov, int vocab_size)
 {
     double ev = cov->events ? 100.0 * (double)cov->events_covered / (double)cov->events : 0;
@@ -118,5 +126,6 @@ const cli_mode CLI_MODE_NOTES = {
     .encode = notes_encode,
     .to_text = cli_tokens_to_text,
     .to_piece = notes_to_piece,
+    .doc_piece = notes_doc_piece,
     .prime_text = NULL,
 };

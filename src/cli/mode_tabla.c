@@ -134,6 +134,21 @@ static int tabla_to_piece(const srnn_vocab *v, const int32_t *toks, size_t n, co
     return rc;
 }
 
+static int tabla_doc_piece(cli_doc *doc, const srnn_opts *o, srnn_piece **out)
+{
+    srnn_tabla *t = NULL;
+    srnn_error err = {0};
+    int rc = srnn_tabla_parse(doc->text, doc->len, &t, &err);
+    if (rc == SRNN_OK)
+        rc = srnn_tabla_to_piece(t, map_of(o), out, &err);
+    srnn_tabla_free(t);
+    if (rc != SRNN_OK) {
+        cli_report(doc->label, &err);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_tabla_sound_load(const char *path, const srnn_opts *o, srnn_piece **out)
 {
     srnn_tabla *t = NULL;
@@ -275,6 +290,7 @@ const cli_mode CLI_MODE_TABLA = {
     .encode = tabla_encode,
     .to_text = tabla_to_text,
     .to_piece = tabla_to_piece,
+    .doc_piece = tabla_doc_piece,
     .prime_text = NULL,
     .gen_primer = tabla_gen_primer,
     .gen_begin = tabla_gen_begin,

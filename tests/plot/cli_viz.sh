@@ -83,4 +83,22 @@ printf 'MThd junk' > "$T/empty/junk.mid"
 expect 1 "eval: nothing readable" -- "$S" eval "$T/empty/junk.mid" --reference "$CORPUS"
 grep -q "junk.mid" "$T/err" && ok || bad "unreadable file not named"
 
+# eval reads ABC tunes (every tune of a file) and tabla compositions through their modes; the
+# counts are the files' own X: lines and .bol files
+abc="$ROOT/corpora/abc/doublejigs.abc"
+ng=$(grep -c '^X:' "$abc")
+nr=$(cat "$ROOT"/corpora/abc/*.abc | grep -c '^X:')
+expect 0 "eval ABC tunes" -- "$S" eval "$abc" --reference "$ROOT/corpora/abc"
+grep -q "^$ng generated pieces against $nr reference pieces" "$T/out" && ok || bad "eval abc header: $(head -1 "$T/out") (want $ng and $nr)"
+nb=$(ls "$ROOT"/corpora/tabla/*.bol | wc -l)
+expect 0 "eval tabla compositions" -- "$S" eval "$ROOT/corpora/tabla" --reference "$ROOT/corpora/tabla" --format csv
+awk -F, 'NR > 1 { if ($10 < 0.8) bad = 1 } END { exit bad }' "$T/out" && ok || bad "tabla self overlap below 0.8"
+expect 0 "eval tabla table" -- "$S" eval "$ROOT/corpora/tabla" --reference "$ROOT/corpora/tabla"
+grep -q "^$nb generated pieces against $nb reference" "$T/out" && ok || bad "eval tabla header: $(head -1 "$T/out")"
+expect 1 "eval: ABC against a folder without ABC" -- "$S" eval "$abc" --reference "$ROOT/corpora/tabla"
+grep -q "corpora/tabla: no ABC files found" "$T/err" && ok || bad "mode mismatch message: $(cat "$T/err")"
+printf 'X:1\nT:one\nK:C\nCDE|]\n\nX:2\nT:ok\nK:C\nCDEF|]\n' > "$T/two.abc"
+expect 0 "eval: ABC file of two tunes" -- "$S" eval "$T/two.abc" --reference "$ROOT/corpora/abc"
+grep -q "^2 generated pieces" "$T/out" && ok || bad "two tunes: $(head -1 "$T/out")"
+
 finish cli_viz
