@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,15 +288,22 @@ static int team_start(nn_step *s)
 {
     for (int t = 0; t < s->nt; t++)
         atomic_store(&s->done[t].n, 0);
-    for (int t = 1; t < s->nt; t++) {
+    /* workers take no signals: the program's handlers (Ctrl-C) run in its own threads */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = 0;
+    for (int t = 1; t < s->nt && rc == 0; t++) {
         s->arg[t] = (step_worker){s, t, atomic_load(&s->job)};
-        if (pthread_create(&s->th[t], NULL, worker_main, &s->arg[t]) != 0) {
-            team_stop(s);
-            return -1;
-        }
-        s->workers = t;
+        if (pthread_create(&s->th[t], NULL, worker_main, &s->arg[t]) != 0)
+            rc = -1;
+        else
+            s->workers = t;
     }
-    return 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        team_stop(s);
+    return rc;
 }
 
 /* ---- packing ------------------------------------------------------------------------------- */
