@@ -45,6 +45,9 @@ expect 0 "generate with a primer" -- "$S" generate "$T/a.srnn" -o "$T/p.mid" --p
 expect 0 "same seed, same music" -- "$S" generate "$T/a.srnn" -o "$T/s1.mid" --length 30 --seed 9 -q
 expect 0 "same seed, same music (2)" -- "$S" generate "$T/a.srnn" -o "$T/s2.mid" --length 30 --seed 9 -q
 cmp -s "$T/s1.mid" "$T/s2.mid" && ok || bad "same seed gave different files"
+# the step split over threads computes every row as one thread would: the same music
+expect 0 "same seed on 3 threads" -- "$S" generate "$T/a.srnn" -o "$T/s3.mid" --length 30 --seed 9 --threads 3 -q
+cmp -s "$T/s1.mid" "$T/s3.mid" && ok || bad "--threads 3 gave different music than the default"
 
 # play a model live: generated as it plays, rendered by FluidSynth's file driver
 "$S" play "$T/a.srnn" --audio-driver file --audio-file "$T/live.wav" --length 30 --seed 1 -q >"$T/out" 2>"$T/err"
