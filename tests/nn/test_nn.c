@@ -1,7 +1,9 @@
 /* Unit tests of src/nn in float32: layers on hand-worked tiny cases, optimizers, clipping,
  * dropout statistics, initialization, the step API against the windowed forward, and state
  * carried across windows against one long window. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,7 +399,10 @@ static void test_step_repack_and_auto(void)
     if (!nn)
         return;
     srnn_nn_init(nn, 13);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    /* the cores this process may run on (taskset, a container's cpuset), at most 4 */
+    cpu_set_t set;
+    long cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                              : sysconf(_SC_NPROCESSORS_ONLN);
     int want = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
     CHECK(srnn_nn_step_threads(nn) == want);
     enum { B2 = 1, T2 = 40, V2 = 50 };
