@@ -108,11 +108,17 @@ ro_case() {
   check_after $? "$out" "unwritable folder: $*"
 }
 if [ ${#as[@]} -gt 0 ]; then
-  ro_case "$RO/rt.mid" "$S" roundtrip "$big" -o "$RO/rt.mid"
-  ro_case "$RO/m.srnn" "$S" train "$small" -o "$RO/m.srnn" "${tiny[@]}"
-  ro_case "$RO/h.csv" "$S" train "$small" -o "$RW/m.srnn" --history "$RO/h.csv" "${tiny[@]}"
-  [ -f "$RO/e.csv" ] && ro_case "$RO/e.csv" "$S" eval "$small" --reference "$piano" --format csv -o "$RO/e.csv"
-  [ -f "$RO/r.wav" ] && ro_case "$RO/r.wav" "$S" render "$small" -o "$RO/r.wav"
+  # the inputs, where the unprivileged user can read them (a source tree under /root is not)
+  IN=$T/in
+  mkdir -p "$IN/piano"
+  cp "$piano"/*.mid "$IN/piano/"
+  chmod -R a+rX "$IN"
+  s_in=$IN/piano/$(basename "$small") b_in=$IN/piano/$(basename "$big")
+  ro_case "$RO/rt.mid" "$S" roundtrip "$b_in" -o "$RO/rt.mid"
+  ro_case "$RO/m.srnn" "$S" train "$s_in" -o "$RO/m.srnn" "${tiny[@]}"
+  ro_case "$RO/h.csv" "$S" train "$s_in" -o "$RW/m.srnn" --history "$RO/h.csv" "${tiny[@]}"
+  [ -f "$RO/e.csv" ] && ro_case "$RO/e.csv" "$S" eval "$s_in" --reference "$IN/piano" --format csv -o "$RO/e.csv"
+  [ -f "$RO/r.wav" ] && ro_case "$RO/r.wav" "$S" render "$s_in" -o "$RO/r.wav"
 fi
 
 echo "full_disk: $checks cases, $fails failures"
