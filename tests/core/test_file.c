@@ -92,16 +92,10 @@ static void test_write_fails_cleanly(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/srnn-file-test-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (check_scratch_make(dir, sizeof dir, "file-test") != 0)
         return 1;
-    }
     test_write_and_sweep();
     test_write_fails_cleanly();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    check_scratch_remove(dir);
     return check_finish("test_file");
 }

@@ -297,18 +297,6 @@ static void test_options(void)
     srnn_piece_free(p);
 }
 
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    if (!d)
-        return -1;
-    for (struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
 /* srnn_midi_write puts the same bytes in place and leaves no temporary file behind. */
 static void test_write_file(void)
 {
@@ -324,12 +312,12 @@ static void test_write_file(void)
     CHECK(srnn_midi_write_memory(p, NULL, &mem, &nm, &err) == SRNN_OK);
     CHECK(srnn_file_read_all(path, &file, &nf, &err) == SRNN_OK);
     CHECK(mem && file && nm == nf && memcmp(mem, file, nm) == 0);
-    CHECK(count_entries(dir) == 1);
+    CHECK(check_count_entries(dir, "") == 1);
     /* A folder that does not exist: an error, nothing written. */
     char bad[300];
     snprintf(bad, sizeof bad, "%s/missing/out.mid", dir);
     CHECK(srnn_midi_write(bad, p, NULL, &err) == SRNN_EIO && err.msg[0]);
-    CHECK(count_entries(dir) == 1);
+    CHECK(check_count_entries(dir, "") == 1);
     /* A piece without notes still makes a valid (conductor-only) file. */
     srnn_piece *empty = srnn_piece_new();
     free(mem);

@@ -18,20 +18,6 @@ static unsigned long get32(const unsigned char *p)
            (unsigned long)p[3] << 24;
 }
 
-static int count_entries(const char *d)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", d);
-    FILE *f = popen(cmd, "r");
-    int n = -1;
-    if (f) {
-        if (fscanf(f, "%d", &n) != 1)
-            n = -1;
-        pclose(f);
-    }
-    return n;
-}
-
 static void write_file(const char *path, const void *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
@@ -114,7 +100,7 @@ static void test_wav(void)
         CHECK(memcmp(d + 44, want, 12) == 0);
     }
     free(d);
-    CHECK(count_entries(dir) == 1); /* no temporary left behind */
+    CHECK(check_count_entries(dir, "") == 1); /* no temporary left behind */
     /* an aborted write leaves nothing */
     char path2[512];
     snprintf(path2, sizeof path2, "%s/aborted.wav", dir);
@@ -122,7 +108,7 @@ static void test_wav(void)
     CHECK(srnn_wav_write(&w, s, 3, &err) == 0);
     srnn_wav_abort(&w);
     CHECK(stat(path2, &st) != 0);
-    CHECK(count_entries(dir) == 1);
+    CHECK(check_count_entries(dir, "") == 1);
     /* a folder that does not exist */
     CHECK(srnn_wav_open(&w, "/nonexistent-srnn/x.wav", 44100, 2, &err) == SRNN_EIO);
     CHECK(strstr(err.msg, "cannot") != NULL);
@@ -207,16 +193,10 @@ static void test_soundfont(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/srnn-synth-test-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (check_scratch_make(dir, sizeof dir, "synth-test") != 0)
         return 1;
-    }
     test_wav();
     test_soundfont();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    check_scratch_remove(dir);
     return check_finish("test_synth_files");
 }

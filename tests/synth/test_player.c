@@ -1,7 +1,6 @@
 /* The live player through FluidSynth's file driver (no sound card needed), the offline
  * renderer, and PortMidi without devices.  Skips (77) when built without FluidSynth or when no
  * General MIDI soundfont is installed. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,19 +195,6 @@ static void test_live_interrupt(void)
     /* pushing after the end is refused */
 }
 
-/* How many entries of the test folder start with prefix. */
-static int count_entries(const char *prefix)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL)
-        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-    if (d)
-        closedir(d);
-    return n;
-}
-
 /* A failed playback leaves no recording, not even its temporary file; a recording that cannot
  * take its name (here: a folder has it) is an error, and the temporary file goes too. */
 static void test_live_discard(void)
@@ -222,9 +208,9 @@ static void test_live_discard(void)
     push(p, 0.1, SRNN_SYNTH_NOTE_OFF, 60);
     srnn_error err = {0};
     CHECK(srnn_player_finish(p, &err) == 0);
-    CHECK(count_entries("gone.wav") == 1); /* the temporary file, while it plays */
+    CHECK(check_count_entries(dir, "gone.wav") == 1); /* the temporary file, while it plays */
     srnn_player_discard(p);
-    CHECK(count_entries("gone.wav") == 0);
+    CHECK(check_count_entries(dir, "gone.wav") == 0);
 
     snprintf(wav, sizeof wav, "%s/taken.wav", dir);
     CHECK(mkdir(wav, 0700) == 0);
@@ -236,7 +222,7 @@ static void test_live_discard(void)
     CHECK(srnn_player_finish(p, &err) == 0);
     CHECK(srnn_player_close(p, &err) == SRNN_EIO);
     CHECK_MSG(strstr(err.msg, "taken.wav") && strstr(err.msg, "rename"), "%s", err.msg);
-    CHECK(count_entries("taken.wav") == 1); /* the folder alone */
+    CHECK(check_count_entries(dir, "taken.wav") == 1); /* the folder alone */
     rmdir(wav);
 }
 
@@ -348,20 +334,14 @@ int main(void)
         fprintf(stderr, "no General MIDI soundfont installed: skipped\n");
         return CHECK_SKIP;
     }
-    snprintf(dir, sizeof dir, "/tmp/srnn-player-test-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (check_scratch_make(dir, sizeof dir, "player-test") != 0)
         return 1;
-    }
     test_live_on_time();
     test_live_late_producer();
     test_live_interrupt();
     test_live_discard();
     test_live_errors();
     test_render();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    check_scratch_remove(dir);
     return check_finish("test_synth_player");
 }
