@@ -113,6 +113,16 @@ if [ ${#as[@]} -gt 0 ]; then
   mkdir -p "$IN/piano"
   cp "$piano"/*.mid "$IN/piano/"
   chmod -R a+rX "$IN"
+  # so are the sanitizers' suppression files (tools/sanitize): copies it can read
+  for var in LSAN_OPTIONS TSAN_OPTIONS; do
+    opts=${!var:-}
+    supp=$(printf '%s' "$opts" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
+    if [ -n "$supp" ] && [ -r "$supp" ]; then
+      cp "$supp" "$IN/$var.supp"
+      chmod a+r "$IN/$var.supp"
+      export "$var=${opts/suppressions=$supp/suppressions=$IN/$var.supp}"
+    fi
+  done
   s_in=$IN/piano/$(basename "$small") b_in=$IN/piano/$(basename "$big")
   ro_case "$RO/rt.mid" "$S" roundtrip "$b_in" -o "$RO/rt.mid"
   ro_case "$RO/m.srnn" "$S" train "$s_in" -o "$RO/m.srnn" "${tiny[@]}"
