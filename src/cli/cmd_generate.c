@@ -37,7 +37,6 @@ int cmd_generate(int argc, char **argv)
         fprintf(stderr, "songrnn generate: --prime and --prime-text exclude each other\n");
         return EXIT_USAGE;
     }
-    srnn_nn_set_threads(o.threads ? o.threads : 1);
 
     srnn_error err = {0};
     srnn_model *m = NULL;

@@ -157,13 +157,13 @@ int cmd_heatmap(int argc, char **argv)
         cli_fail(o.output, "built without cairo: no PNG output");
         return EXIT_ERROR;
     }
-    srnn_nn_set_threads(o.threads ? o.threads : 1);
 
     srnn_error err = {0};
     srnn_model *m = NULL;
     const cli_mode *mode = NULL;
     if (cli_model_open(o.pos[0], &m, &mode) != 0)
         return EXIT_ERROR;
+    srnn_nn_set_step_threads(srnn_model_net(m), o.threads); /* 0: as many as help */
     int status = EXIT_ERROR;
     int32_t *seq = NULL;
     float *acts = NULL, *values = NULL;

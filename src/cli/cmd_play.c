@@ -153,7 +153,6 @@ static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
     if (cli_model_open(path, &m, &mode) != 0)
         return EXIT_ERROR;
     int status = EXIT_OK;
-    srnn_nn_set_threads(1);
     uint64_t seed = o->seed >= 0 ? (uint64_t)o->seed : (uint64_t)time(NULL);
     int32_t *primer = NULL, *toks = NULL;
     size_t n_primer = 0, n = 0;
