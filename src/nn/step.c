@@ -85,6 +85,7 @@ struct nn_step {
     srnn_nn *nn;
     int nt;   /* threads of the packing in use (1: the caller's alone) */
     int spin; /* spins in a barrier before sleeping */
+    int blas; /* the row dots are cblas_?gemv calls (no vector kernel for this CPU) */
     step_part part[STEP_MAX_THREADS];
 
     /* state, shared */
@@ -434,6 +435,7 @@ static int step_prepare(srnn_nn *nn, srnn_error *err)
     if (pack(s, nt) != 0)
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory for the generation step");
     s->spin = nt > cpus_online() ? SPIN_BARRIER_OVERSUBSCRIBED : SPIN_BARRIER;
+    s->blas = strcmp(nn_rowdot_kernel(), "blas") == 0;
     if (nt > 1 && s->workers == 0 && team_start(s) != 0 && pack(s, 1) != 0)
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory for the generation step");
     nn->step_stale = 0;
@@ -530,7 +532,7 @@ int srnn_nn_step(srnn_nn *nn, int token, srnn_real *logits, srnn_error *err)
     nn_step *s = nn->step;
     /* the BLAS fallback must not start OpenBLAS's own threads for a matrix-vector product */
     int blas_threads = 0;
-    if (strcmp(nn_rowdot_kernel(), "blas") == 0 && (blas_threads = openblas_get_num_threads()) > 1)
+    if (s->blas && (blas_threads = openblas_get_num_threads()) > 1)
         openblas_set_num_threads(1);
 
     int E = nn->E;
