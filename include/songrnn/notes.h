@@ -73,6 +73,20 @@ int srnn_piece_add_keysig(srnn_piece *piece, double beat, int sharps, int minor)
 size_t srnn_piece_keysig_count(const srnn_piece *piece);
 const srnn_keysig *srnn_piece_keysigs(const srnn_piece *piece);
 
+/* Lowest and highest pitch of the notes; -1 when the piece has none. */
+int srnn_piece_pitch_range(const srnn_piece *piece, int *lo, int *hi);
+
+/* The transpositions -max..+max semitones that keep a piece on the piano: every pitch inside
+ * 21..108 (A0..C8), or inside the piece's own range where it already goes beyond.  *down and
+ * *up (both >= 0) bound the shift: -*down .. +*up.  0 and 0 for a piece without notes. */
+void srnn_piece_transpose_limits(const srnn_piece *piece, int max, int *down, int *up);
+
+/* The key of the notes (Krumhansl-Schmuckler: the major or minor key profile that correlates
+ * best with the duration-weighted pitch-class histogram), as a key signature: sharps -7..7
+ * (flats negative; of the 12 tonics the spelling with fewer accidentals, F# major as 6) and
+ * minor 0/1.  -1 when the piece has no notes. */
+int srnn_piece_estimate_key(const srnn_piece *piece, int *sharps, int *minor);
+
 /* Title (track name or ABC T:), may be empty, never NULL. */
 const char *srnn_piece_title(const srnn_piece *piece);
 int srnn_piece_set_title(srnn_piece *piece, const char *title) SRNN_WARN_UNUSED;

@@ -1,4 +1,5 @@
 /* The note list and its metadata. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,4 +259,77 @@ void srnn_piece_set_program(srnn_piece *piece, int program)
 {
     if (piece && program >= 0 && program <= 127)
         piece->program = program;
+}
+
+int srnn_piece_pitch_range(const srnn_piece *piece, int *lo, int *hi)
+{
+    *lo = *hi = -1;
+    if (!piece || piece->n_notes == 0)
+        return -1;
+    int a = 127, b = 0;
+    for (size_t i = 0; i < piece->n_notes; i++) {
+        int p = piece->notes[i].pitch;
+        a = p < a ? p : a;
+        b = p > b ? p : b;
+    }
+    *lo = a;
+    *hi = b;
+    return 0;
+}
+
+void srnn_piece_transpose_limits(const srnn_piece *piece, int max, int *down, int *up)
+{
+    int lo, hi;
+    *down = *up = 0;
+    if (max <= 0 || srnn_piece_pitch_range(piece, &lo, &hi) != 0)
+        return;
+    int floor_p = lo < 21 ? lo : 21, ceil_p = hi > 108 ? hi : 108;
+    *down = lo - floor_p < max ? lo - floor_p : max;
+    *up = ceil_p - hi < max ? ceil_p - hi : max;
+}
+
+int srnn_piece_estimate_key(const srnn_piece *piece, int *sharps, int *minor)
+{
+    /* Krumhansl & Kessler (1982) probe-tone profiles, tonic first. */
+    static const double MAJOR[12] = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09,
+                                     2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
+    static const double MINOR[12] = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53,
+                                     2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
+    /* Sharps of the major key on each tonic (C, Db, D, Eb, E, F, F#, G, Ab, A, Bb, B). */
+    static const int MAJOR_SHARPS[12] = {0, -5, 2, -3, 4, -1, 6, 1, -4, 3, -2, 5};
+    *sharps = 0;
+    *minor = 0;
+    if (!piece || piece->n_notes == 0)
+        return -1;
+    double h[12] = {0};
+    for (size_t i = 0; i < piece->n_notes; i++)
+        h[piece->notes[i].pitch % 12] += piece->notes[i].duration > 0 ? piece->notes[i].duration
+                                                                      : 0;
+    double best = -2;
+    for (int mode = 0; mode < 2; mode++) {
+        const double *prof = mode ? MINOR : MAJOR;
+        for (int t = 0; t < 12; t++) {
+            double mx = 0, my = 0;
+            for (int k = 0; k < 12; k++) {
+                mx += h[(t + k) % 12];
+                my += prof[k];
+            }
+            mx /= 12;
+            my /= 12;
+            double sxy = 0, sxx = 0, syy = 0;
+            for (int k = 0; k < 12; k++) {
+                double dx = h[(t + k) % 12] - mx, dy = prof[k] - my;
+                sxy += dx * dy;
+                sxx += dx * dx;
+                syy += dy * dy;
+            }
+            double r = sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : -1;
+            if (r > best) {
+                best = r;
+                *minor = mode;
+                *sharps = MAJOR_SHARPS[mode ? (t + 3) % 12 : t];
+            }
+        }
+    }
+    return 0;
 }

@@ -1,5 +1,6 @@
-/* The notes tokenizer: vocabulary building from a corpus, encoding with the exact greedy chord
- * fallback, and a total decoder for generated sequences. */
+/* The notes tokenizer (metric and timeshift): vocabulary building from a corpus, encoding with
+ * the exact greedy chord fallback, a total decoder for generated sequences, and the grammar
+ * that keeps sampled sequences well formed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,12 @@ int srnn_notes_base_size(int grid, int velocity_bins)
     return 2 + 4 * grid + duration_table(grid, NULL) + 128 + velocity_bins;
 }
 
+/* Tokens of a metric vocabulary before chords, with positions for bars of `bar_steps`. */
+static int metric_base_size(int grid, int velocity_bins, int meters, int bar_steps)
+{
+    return 3 + meters + bar_steps + duration_table(grid, NULL) + 128 + velocity_bins;
+}
+
 static void opts_resolve(const srnn_notes_opts *in, srnn_notes_opts *o)
 {
     *o = in ? *in : (srnn_notes_opts){0};
@@ -65,7 +72,18 @@ int srnn_notes_opts_check(const srnn_notes_opts *opts, srnn_error *err)
     if (o.velocity_bins < 0 || o.velocity_bins > VEL_BINS_MAX)
         return srnn_error_set(err, SRNN_EARG, "velocity bins %d are outside 0..%d",
                               o.velocity_bins, VEL_BINS_MAX);
-    int base = srnn_notes_base_size(o.grid, o.velocity_bins);
+    if ((unsigned)o.tokens > SRNN_TOKENS_TIMESHIFT)
+        return srnn_error_set(err, SRNN_EARG, "unknown notes tokenization %d", (int)o.tokens);
+    if ((unsigned)o.velocity_scale > SRNN_VELOCITY_FIXED)
+        return srnn_error_set(err, SRNN_EARG, "unknown velocity scale %d",
+                              (int)o.velocity_scale);
+    if (o.transpose < 0 || o.transpose > 12)
+        return srnn_error_set(err, SRNN_EARG, "transposition %d is outside 0..12 semitones",
+                              o.transpose);
+    /* A metric vocabulary of 4/4 alone is the smallest: bars of 4G positions. */
+    int base = o.tokens == SRNN_TOKENS_METRIC
+                   ? metric_base_size(o.grid, o.velocity_bins, 1, 4 * o.grid)
+                   : srnn_notes_base_size(o.grid, o.velocity_bins);
     if (o.max_vocab < base || o.max_vocab > SRNN_VOCAB_MAX)
         return srnn_error_set(err, SRNN_EARG,
                               "vocabulary bound %d is outside %d..%d (grid %d needs %d tokens "
@@ -74,37 +92,22 @@ int srnn_notes_opts_check(const srnn_notes_opts *opts, srnn_error *err)
     return SRNN_OK;
 }
 
-/* ---- velocity bins ------------------------------------------------------------------------ */
+/* ---- velocity ------------------------------------------------------------------------------ */
 
-static int velocity_bin(int vel, int bins)
-{
-    if (vel < 1)
-        vel = 1;
-    if (vel > 127)
-        vel = 127;
-    return 1 + (vel - 1) * bins / 127;
-}
-
-/* The middle velocity of a bin, what a decoded note gets. */
-static int bin_velocity(int bin, int bins)
-{
-    int lo = 0, hi = 0;
-    for (int v = 1; v <= 127; v++) {
-        if (velocity_bin(v, bins) == bin) {
-            if (!lo)
-                lo = v;
-            hi = v;
-        }
-    }
-    return lo ? (lo + hi) / 2 : DEFAULT_VELOCITY;
-}
-
-static int event_bin(const srnn_qpiece *q, const srnn_event *e, int bins)
+/* The mean velocity of an event's notes, rounded. */
+static int event_velocity(const srnn_qpiece *q, const srnn_event *e)
 {
     int sum = 0;
     for (uint32_t k = 0; k < e->count; k++)
         sum += q->notes[e->first + k].velocity;
-    return velocity_bin((sum + (int)e->count / 2) / (int)e->count, bins);
+    int vel = (sum + (int)e->count / 2) / (int)e->count;
+    return vel < 1 ? 1 : vel > 127 ? 127 : vel;
+}
+
+/* The velocity level (index) of an event: the level nearest its mean velocity. */
+static int event_level(const srnn_vocab *v, const srnn_qpiece *q, const srnn_event *e)
+{
+    return v->vel_nearest[event_velocity(q, e)];
 }
 
 static pset event_set(const srnn_qpiece *q, const srnn_event *e)
@@ -117,10 +120,150 @@ static pset event_set(const srnn_qpiece *q, const srnn_event *e)
     return s;
 }
 
+/* A pitch set moved by t semitones (the caller keeps it inside 0..127). */
+static pset pset_shift(pset s, int t)
+{
+    pset r = {{0, 0}};
+    for (int p = 0; p < 128; p++)
+        if (s.w[p >> 6] >> (p & 63) & 1) {
+            int x = p + t;
+            if (x >= 0 && x < 128)
+                r.w[x >> 6] |= 1ull << (x & 63);
+        }
+    return r;
+}
+
 /* Shift tokens for a gap of steps. */
 static int64_t shift_tokens(int64_t gap, int grid)
 {
     return gap <= 0 ? 0 : (gap + 4 * grid - 1) / (4 * grid);
+}
+
+/* ---- bars ------------------------------------------------------------------------------------ */
+
+typedef struct bar {
+    int64_t start; /* grid steps */
+    int steps;     /* length */
+    int num, den;  /* its meter */
+} bar;
+
+typedef struct bar_list {
+    bar *b;
+    size_t n, cap;
+} bar_list;
+
+static int bars_push(bar_list *l, int64_t start, int steps, int num, int den)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? 2 * l->cap : 64;
+        bar *nb = realloc(l->b, nc * sizeof *nb);
+        if (!nb)
+            return SRNN_ENOMEM;
+        l->b = nb;
+        l->cap = nc;
+    }
+    l->b[l->n++] = (bar){start, steps, num, den};
+    return SRNN_OK;
+}
+
+/* A meter for a bar of `steps`, preferring the denominator of the meter around it. */
+static int meter_of_length(int steps, int den_hint, int grid, int *num, int *den)
+{
+    const int dens[] = {den_hint, 4, 8, 16, 2, 1, 32, 64};
+    for (size_t i = 0; i < sizeof dens / sizeof dens[0]; i++) {
+        int64_t q = (int64_t)steps * dens[i];
+        if (q % (4 * grid) == 0 && q / (4 * grid) >= 1 && q / (4 * grid) <= 64) {
+            *num = (int)(q / (4 * grid));
+            *den = dens[i];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The bars of a piece up to the one holding step `last` (at least one bar), from its time
+ * signatures (vocab.h says how a signature inside a bar is treated). */
+static int bar_layout(const srnn_piece *piece, int grid, int64_t last, bar_list *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t nts = srnn_piece_timesig_count(piece);
+    const srnn_timesig *ts = srnn_piece_timesigs(piece);
+    /* Signatures on the grid with a bar of whole steps; the later of two at one step wins. */
+    typedef struct { int64_t step; int num, den, steps; } sig;
+    sig *s = malloc((nts + 1) * sizeof *s);
+    if (!s)
+        return SRNN_ENOMEM;
+    size_t ns = 0;
+    for (size_t i = 0; i < nts; i++) {
+        int st = ts[i].num >= 1 && ts[i].num <= 64 && ts[i].den >= 1 && ts[i].den <= 64
+                     ? meter_steps(ts[i].num, ts[i].den, grid) : 0;
+        if (!st)
+            continue;
+        sig x = {srnn_quantize_onset(ts[i].beat, grid), ts[i].num, ts[i].den, st};
+        if (ns && s[ns - 1].step == x.step)
+            s[ns - 1] = x;
+        else
+            s[ns++] = x;
+    }
+    int num = 4, den = 4, steps = 4 * grid, rc = SRNN_OK;
+    size_t j = 0;
+    int64_t t = 0;
+    while (rc == SRNN_OK && (t <= last || out->n == 0)) {
+        while (j < ns && s[j].step <= t) { /* at this bar line (or moved to it) */
+            num = s[j].num;
+            den = s[j].den;
+            steps = s[j].steps;
+            j++;
+        }
+        if (j < ns && s[j].step < t + steps) {
+            int n2, d2;
+            if (meter_of_length((int)(s[j].step - t), den, grid, &n2, &d2)) {
+                /* The bar ends where the new meter begins: a bar of its own meter. */
+                rc = bars_push(out, t, (int)(s[j].step - t), n2, d2);
+                t = s[j].step;
+                continue;
+            }
+            s[j].step = t + steps; /* not a meter on the grid: at the next bar line */
+        }
+        if (steps > 8 * grid && num > 1) {
+            /* A bar longer than 8 beats (14/4) is written as bars of at most 8 beats whose
+             * numerators are as equal as they can be (7/4 + 7/4, 6/4 + 5/4), so that rare
+             * long meters do not each need positions of their own. */
+            int parts = (steps + 8 * grid - 1) / (8 * grid);
+            parts = parts > num ? num : parts;
+            for (int k = 0; k < parts && rc == SRNN_OK; k++) {
+                int nk = num / parts + (k < num % parts);
+                int sk = meter_steps(nk, den, grid);
+                rc = bars_push(out, t, sk, nk, den);
+                t += sk;
+            }
+            continue;
+        }
+        rc = bars_push(out, t, steps, num, den);
+        t += steps;
+    }
+    free(s);
+    if (rc != SRNN_OK) {
+        free(out->b);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
+}
+
+/* The vocabulary meter a bar is written in: its own, else one of the same length, else the
+ * nearest in length.  *refit is set when it is not the bar's own. */
+static int meter_index(const srnn_vocab *v, int num, int den, int steps, int *refit)
+{
+    *refit = 0;
+    for (int m = 0; m < v->n_meters; m++)
+        if (v->meter_num[m] == num && v->meter_den[m] == den)
+            return m;
+    *refit = 1;
+    int best = 0;
+    for (int m = 1; m < v->n_meters; m++)
+        if (abs(v->meter_steps[m] - steps) < abs(v->meter_steps[best] - steps))
+            best = m;
+    return best;
 }
 
 /* ---- decomposition ------------------------------------------------------------------------- */
@@ -179,13 +322,32 @@ typedef struct set_count {
     uint64_t count;
 } set_count;
 
+typedef struct meter_count {
+    int num, den;
+    uint64_t count;
+} meter_count;
+
+#define METERS_SEEN_MAX 1024
+
 struct srnn_notes_builder {
     srnn_notes_opts opts;
     int bad; /* opts out of range: finish says why */
-    set_count *table; /* open addressing; count 0 is empty */
+    set_count *table; /* open addressing; count 0 is empty: sets at every transposition */
     size_t cap, used;
-    size_t pieces, notes, events, clipped;
-    uint64_t extra_tokens; /* <start>, <end>, shifts and velocity tokens */
+    set_count *table0; /* the untransposed sets, for the coverage figures */
+    size_t cap0, used0;
+    size_t pieces, notes, events, clipped, bars;
+    uint64_t extra_tokens;     /* <start>, <end>, shifts or bars and positions */
+    uint64_t event_vel[128];   /* events by mean velocity: the quantile levels */
+    uint64_t note_vel[128];    /* notes by velocity */
+    int pitch_min, pitch_max;
+    uint8_t *ev_vel;           /* every event's mean velocity, pieces one after another */
+    size_t n_ev_vel, cap_ev_vel;
+    size_t *piece_events;      /* [pieces] events of each piece, to count V tokens */
+    size_t cap_pieces;
+    meter_count meters[METERS_SEEN_MAX];
+    int n_meters;
+    uint64_t meter_changes;    /* M tokens (a bar whose meter differs from the one before) */
 };
 
 srnn_notes_builder *srnn_notes_builder_new(const srnn_notes_opts *opts)
@@ -197,7 +359,13 @@ srnn_notes_builder *srnn_notes_builder_new(const srnn_notes_opts *opts)
     b->bad = srnn_notes_opts_check(&b->opts, NULL) != SRNN_OK;
     b->cap = 1024;
     b->table = calloc(b->cap, sizeof *b->table);
-    if (!b->table) {
+    b->cap0 = 1024;
+    b->table0 = calloc(b->cap0, sizeof *b->table0);
+    b->pitch_min = 128;
+    b->pitch_max = -1;
+    if (!b->table || !b->table0) {
+        free(b->table);
+        free(b->table0);
         free(b);
         return NULL;
     }
@@ -209,6 +377,9 @@ void srnn_notes_builder_free(srnn_notes_builder *b)
     if (!b)
         return;
     free(b->table);
+    free(b->table0);
+    free(b->ev_vel);
+    free(b->piece_events);
     free(b);
 }
 
@@ -219,26 +390,52 @@ static set_count *table_slot(set_count *t, size_t cap, pset s)
             return &t[h];
 }
 
-static int table_add(srnn_notes_builder *b, pset s)
+static int table_add(set_count **table, size_t *cap, size_t *used, pset s)
 {
-    if (2 * (b->used + 1) > b->cap) {
-        size_t nc = b->cap * 2;
+    if (2 * (*used + 1) > *cap) {
+        size_t nc = *cap * 2;
         set_count *nt = calloc(nc, sizeof *nt);
         if (!nt)
             return SRNN_ENOMEM;
-        for (size_t i = 0; i < b->cap; i++)
-            if (b->table[i].count)
-                *table_slot(nt, nc, b->table[i].set) = b->table[i];
-        free(b->table);
-        b->table = nt;
-        b->cap = nc;
+        for (size_t i = 0; i < *cap; i++)
+            if ((*table)[i].count)
+                *table_slot(nt, nc, (*table)[i].set) = (*table)[i];
+        free(*table);
+        *table = nt;
+        *cap = nc;
     }
-    set_count *e = table_slot(b->table, b->cap, s);
+    set_count *e = table_slot(*table, *cap, s);
     if (e->count == 0) {
         e->set = s;
-        b->used++;
+        (*used)++;
     }
     e->count++;
+    return SRNN_OK;
+}
+
+static void meter_add(srnn_notes_builder *b, int num, int den)
+{
+    for (int i = 0; i < b->n_meters; i++)
+        if (b->meters[i].num == num && b->meters[i].den == den) {
+            b->meters[i].count++;
+            return;
+        }
+    if (b->n_meters < METERS_SEEN_MAX)
+        b->meters[b->n_meters++] = (meter_count){num, den, 1};
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return SRNN_OK;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * size);
+    if (!np)
+        return SRNN_ENOMEM;
+    *p = np;
+    *cap = nc;
     return SRNN_OK;
 }
 
@@ -252,28 +449,58 @@ int srnn_notes_builder_add(srnn_notes_builder *b, const srnn_piece *piece)
     int rc = srnn_piece_quantize(piece, b->opts.grid, &q);
     if (rc != SRNN_OK)
         return rc;
+    int down = 0, up = 0;
+    srnn_piece_transpose_limits(piece, b->opts.transpose, &down, &up);
     int64_t prev = 0, longest = 16 * (int64_t)b->opts.grid;
-    int bin = 0;
-    for (size_t i = 0; i < q.n_events; i++) {
+    if ((rc = grow((void **)&b->ev_vel, &b->cap_ev_vel, b->n_ev_vel + q.n_events, 1)) != SRNN_OK ||
+        (rc = grow((void **)&b->piece_events, &b->cap_pieces, b->pieces + 1,
+                   sizeof *b->piece_events)) != SRNN_OK)
+        goto done;
+    for (size_t i = 0; i < q.n_events && rc == SRNN_OK; i++) {
         const srnn_event *e = &q.events[i];
-        if ((rc = table_add(b, event_set(&q, e))) != SRNN_OK)
-            break;
-        b->extra_tokens += (uint64_t)shift_tokens(e->onset - prev, b->opts.grid);
+        pset s = event_set(&q, e);
+        rc = table_add(&b->table0, &b->cap0, &b->used0, s);
+        for (int t = -down; t <= up && rc == SRNN_OK; t++)
+            rc = table_add(&b->table, &b->cap, &b->used, t ? pset_shift(s, t) : s);
+        if (b->opts.tokens == SRNN_TOKENS_TIMESHIFT)
+            b->extra_tokens += (uint64_t)shift_tokens(e->onset - prev, b->opts.grid);
+        else
+            b->extra_tokens++; /* its position */
         prev = e->onset;
-        if (b->opts.velocity_bins) {
-            int eb = event_bin(&q, e, b->opts.velocity_bins);
-            b->extra_tokens += eb != bin;
-            bin = eb;
+        int vel = event_velocity(&q, e);
+        b->event_vel[vel]++;
+        b->ev_vel[b->n_ev_vel + i] = (uint8_t)vel;
+        for (uint32_t k = 0; k < e->count; k++) {
+            const srnn_qnote *nt = &q.notes[e->first + k];
+            b->clipped += nt->duration > longest;
+            b->note_vel[nt->velocity]++;
+            b->pitch_min = nt->pitch < b->pitch_min ? nt->pitch : b->pitch_min;
+            b->pitch_max = nt->pitch > b->pitch_max ? nt->pitch : b->pitch_max;
         }
-        for (uint32_t k = 0; k < e->count; k++)
-            b->clipped += q.notes[e->first + k].duration > longest;
+    }
+    if (rc == SRNN_OK && b->opts.tokens == SRNN_TOKENS_METRIC) {
+        bar_list bl;
+        if ((rc = bar_layout(piece, b->opts.grid, q.n_events ? q.events[q.n_events - 1].onset : 0,
+                             &bl)) == SRNN_OK) {
+            for (size_t i = 0; i < bl.n; i++) {
+                meter_add(b, bl.b[i].num, bl.b[i].den);
+                b->meter_changes += i == 0 || bl.b[i].num != bl.b[i - 1].num ||
+                                    bl.b[i].den != bl.b[i - 1].den;
+            }
+            b->bars += bl.n;
+            b->extra_tokens += bl.n; /* Bar tokens */
+            free(bl.b);
+        }
     }
     if (rc == SRNN_OK) {
+        b->piece_events[b->pieces] = q.n_events;
+        b->n_ev_vel += q.n_events;
         b->pieces++;
         b->notes += q.n_notes;
         b->events += q.n_events;
         b->extra_tokens += 2;
     }
+done:
     srnn_qpiece_release(&q);
     return rc;
 }
@@ -292,6 +519,57 @@ static int chord_cmp(const void *a, const void *b)
     return (x->set.w[p >> 6] >> (p & 63) & 1) ? -1 : 1;
 }
 
+/* Meters by frequency, then the smaller denominator, then the smaller numerator. */
+static int meter_cmp(const void *a, const void *b)
+{
+    const meter_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    if (x->den != y->den)
+        return x->den - y->den;
+    return x->num - y->num;
+}
+
+/* The velocity levels: quantile medians of the events' velocities, or the middles of equal
+ * ranges of 1..127; ascending, equal ones merged.  Returns the count. */
+static int velocity_levels(const srnn_notes_builder *b, int *level)
+{
+    int bins = b->opts.velocity_bins, n = 0;
+    uint64_t total = 0;
+    for (int v = 0; v < 128; v++)
+        total += b->event_vel[v];
+    for (int k = 0; k < bins; k++) {
+        int vel;
+        if (b->opts.velocity_scale == SRNN_VELOCITY_FIXED || total == 0) {
+            /* Bin k + 1 of equal ranges: velocities x with 1 + (x - 1) * bins / 127 == k + 1
+             * (the bins of songrnn 0.1), at its middle. */
+            int lo = 0, hi = 0;
+            for (int x = 1; x <= 127; x++)
+                if (1 + (x - 1) * bins / 127 == k + 1) {
+                    lo = lo ? lo : x;
+                    hi = x;
+                }
+            vel = (lo + hi) / 2;
+        } else {
+            /* The velocity below which (k + 1/2) / bins of the events lie. */
+            uint64_t want = (uint64_t)((2.0 * k + 1) / (2.0 * bins) * (double)total), seen = 0;
+            vel = 127;
+            for (int x = 1; x <= 127; x++) {
+                seen += b->event_vel[x];
+                if (seen > want) {
+                    vel = x;
+                    break;
+                }
+            }
+        }
+        if (vel < 1)
+            vel = 1;
+        if (n == 0 || level[n - 1] != vel)
+            level[n++] = vel;
+    }
+    return n;
+}
+
 int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_coverage *cov,
                               srnn_error *err)
 {
@@ -304,8 +582,32 @@ int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_cove
     if (rc != SRNN_OK)
         return rc;
     const srnn_notes_opts *o = &b->opts;
+    int metric = o->tokens == SRNN_TOKENS_METRIC;
     int n_dur = duration_table(o->grid, NULL);
-    int base = srnn_notes_base_size(o->grid, o->velocity_bins);
+    int levels[VEL_BINS_MAX];
+    int n_levels = velocity_levels(b, levels);
+
+    /* Meters: the most frequent first, at most METERS_MAX, 4/4 when the corpus has no bars. */
+    meter_count meters[METERS_SEEN_MAX];
+    int n_meters = metric ? b->n_meters : 0;
+    memcpy(meters, b->meters, (size_t)n_meters * sizeof *meters);
+    qsort(meters, (size_t)n_meters, sizeof *meters, meter_cmp);
+    if (metric && n_meters == 0)
+        meters[n_meters++] = (meter_count){4, 4, 0};
+    if (n_meters > METERS_MAX)
+        n_meters = METERS_MAX;
+    int bar_steps = 0;
+    for (int m = 0; m < n_meters; m++) {
+        int st = meter_steps(meters[m].num, meters[m].den, o->grid);
+        bar_steps = st > bar_steps ? st : bar_steps;
+    }
+    int base = metric ? metric_base_size(o->grid, n_levels, n_meters, bar_steps)
+                      : srnn_notes_base_size(o->grid, n_levels);
+    if (base > o->max_vocab)
+        return srnn_error_set(err, SRNN_EARG,
+                              "vocabulary bound %d is below the %d tokens the corpus's meters "
+                              "need before chords (raise --vocab)",
+                              o->max_vocab, base);
 
     set_count *chords = malloc((b->used + 1) * sizeof *chords);
     int64_t *durs = malloc((size_t)n_dur * sizeof *durs);
@@ -337,14 +639,22 @@ int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_cove
 #define ADD(...) (toks[t++] = at, at += sprintf(at, __VA_ARGS__) + 1)
     ADD("<start>");
     ADD("<end>");
-    for (int k = 1; k <= 4 * o->grid; k++)
-        ADD("T%d", k);
+    if (metric) {
+        ADD("Bar");
+        for (int m = 0; m < n_meters; m++)
+            ADD("M%d/%d", meters[m].num, meters[m].den);
+        for (int k = 0; k < bar_steps; k++)
+            ADD("P%d", k);
+    } else {
+        for (int k = 1; k <= 4 * o->grid; k++)
+            ADD("T%d", k);
+    }
     for (int k = 0; k < n_dur; k++)
         ADD("D%lld", (long long)durs[k]);
     for (int k = 0; k < 128; k++)
         ADD("N%d", k);
-    for (int k = 1; k <= o->velocity_bins; k++)
-        ADD("V%d", k);
+    for (int k = 0; k < n_levels; k++)
+        ADD("V%d", levels[k]);
     for (size_t i = 0; i < keep; i++) {
         toks[t++] = at;
         char sep = 'C';
@@ -366,13 +676,40 @@ int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_cove
         cov->pieces = b->pieces;
         cov->notes = b->notes;
         cov->events = b->events;
-        cov->distinct_sets = b->used;
+        cov->distinct_sets = b->used0;
         cov->chords_in_vocab = keep;
         cov->notes_clipped = b->clipped;
-        uint64_t tokens = b->extra_tokens;
+        cov->bars = b->bars;
+        for (int m = n_meters; m < b->n_meters; m++)
+            cov->bars_refit += meters[m].count;
+        cov->meters = n_meters;
+        cov->velocity_levels = n_levels;
+        cov->velocity_min = cov->velocity_max = 0;
+        for (int x = 1; x < 128; x++)
+            if (b->note_vel[x]) {
+                cov->distinct_velocities++;
+                cov->velocity_min = cov->velocity_min ? cov->velocity_min : x;
+                cov->velocity_max = x;
+            }
+        cov->pitch_min = b->pitch_max >= 0 ? b->pitch_min : -1;
+        cov->pitch_max = b->pitch_max;
+        uint64_t tokens = b->extra_tokens + (metric ? b->meter_changes : 0);
+        if (n_levels) { /* a V token wherever the level changes */
+            size_t at_ev = 0;
+            for (size_t p = 0; p < b->pieces; p++) {
+                int last = -1;
+                for (size_t e = 0; e < b->piece_events[p]; e++) {
+                    int lv = v->vel_nearest[b->ev_vel[at_ev + e]];
+                    tokens += lv != last;
+                    last = lv;
+                }
+                at_ev += b->piece_events[p];
+            }
+        }
+        /* The corpus as it is (untransposed): a pitch and a duration token per part. */
         int32_t parts[128];
-        for (size_t i = 0; i < b->cap; i++) {
-            const set_count *e = &b->table[i];
+        for (size_t i = 0; i < b->cap0; i++) {
+            const set_count *e = &b->table0[i];
             if (!e->count)
                 continue;
             int np = decompose(v, e->set, parts);
@@ -403,6 +740,8 @@ typedef struct tokbuf {
 static int tokbuf_push(tokbuf *b, int32_t id)
 {
     if (b->n == b->cap) {
+        if (b->cap >= ENCODE_MAX_TOKENS)
+            return SRNN_EINPUT;
         size_t nc = b->cap ? b->cap * 2 : 1024;
         int32_t *nt = realloc(b->t, nc * sizeof *nt);
         if (!nt)
@@ -414,8 +753,95 @@ static int tokbuf_push(tokbuf *b, int32_t id)
     return SRNN_OK;
 }
 
-int srnn_notes_encode(const srnn_vocab *v, const srnn_piece *piece, int32_t **tokens, size_t *n,
-                      srnn_error *err)
+/* An event's velocity (when it changed) and its parts with their durations. */
+static int push_event(const srnn_vocab *v, const srnn_qpiece *q, const srnn_event *e,
+                      int transpose, int *level, tokbuf *b)
+{
+    int rc = SRNN_OK;
+    if (v->vel_bins) {
+        int lv = event_level(v, q, e);
+        if (lv != *level)
+            rc = tokbuf_push(b, v->vel_id[lv]);
+        *level = lv;
+    }
+    int32_t parts[128];
+    pset es = event_set(q, e);
+    int np = decompose(v, transpose ? pset_shift(es, transpose) : es, parts);
+    for (int k = 0; k < np && rc == SRNN_OK; k++) {
+        pset s = v->sets[parts[k]];
+        int64_t d = 0;
+        for (uint32_t j = 0; j < e->count; j++) {
+            const srnn_qnote *nt = &q->notes[e->first + j];
+            int p = nt->pitch + transpose;
+            if ((s.w[p >> 6] >> (p & 63) & 1) && nt->duration > d)
+                d = nt->duration;
+        }
+        rc = tokbuf_push(b, v->set_id[parts[k]]);
+        if (rc == SRNN_OK)
+            rc = tokbuf_push(b, duration_token(v, d));
+    }
+    return rc;
+}
+
+static int encode_timeshift(const srnn_vocab *v, const srnn_qpiece *q, int transpose,
+                            tokbuf *b)
+{
+    int64_t prev = 0, span = 4 * (int64_t)v->grid;
+    int level = -1, rc = SRNN_OK;
+    for (size_t i = 0; i < q->n_events && rc == SRNN_OK; i++) {
+        const srnn_event *e = &q->events[i];
+        int64_t gap = e->onset - prev;
+        prev = e->onset;
+        if ((size_t)shift_tokens(gap, v->grid) > ENCODE_MAX_TOKENS - b->n)
+            return SRNN_EINPUT;
+        for (; gap > span && rc == SRNN_OK; gap -= span)
+            rc = tokbuf_push(b, v->shift_id[span]);
+        if (gap > 0 && rc == SRNN_OK)
+            rc = tokbuf_push(b, v->shift_id[gap]);
+        if (rc == SRNN_OK)
+            rc = push_event(v, q, e, transpose, &level, b);
+    }
+    return rc;
+}
+
+static int encode_metric(const srnn_vocab *v, const srnn_piece *piece, const srnn_qpiece *q,
+                         int transpose, tokbuf *b)
+{
+    bar_list bl;
+    int64_t last = q->n_events ? q->events[q->n_events - 1].onset : 0;
+    int rc = bar_layout(piece, v->grid, last, &bl);
+    if (rc != SRNN_OK)
+        return rc;
+    if (bl.n > ENCODE_MAX_TOKENS - b->n) {
+        free(bl.b);
+        return SRNN_EINPUT;
+    }
+    int level = -1, meter = -1;
+    size_t ev = 0;
+    for (size_t k = 0; k < bl.n && rc == SRNN_OK; k++) {
+        const bar *br = &bl.b[k];
+        int refit, m = meter_index(v, br->num, br->den, br->steps, &refit);
+        rc = tokbuf_push(b, v->bar_id);
+        if (rc == SRNN_OK && m != meter)
+            rc = tokbuf_push(b, v->meter_id[m]);
+        meter = m;
+        int64_t end = k + 1 < bl.n ? bl.b[k + 1].start : INT64_MAX;
+        for (; ev < q->n_events && q->events[ev].onset < end && rc == SRNN_OK; ev++) {
+            const srnn_event *e = &q->events[ev];
+            int64_t pos = e->onset - br->start;
+            if (pos >= v->meter_steps[m]) /* a refitted, shorter bar: its last step */
+                pos = v->meter_steps[m] - 1;
+            rc = tokbuf_push(b, v->pos_id[pos]);
+            if (rc == SRNN_OK)
+                rc = push_event(v, q, e, transpose, &level, b);
+        }
+    }
+    free(bl.b);
+    return rc;
+}
+
+int srnn_notes_encode_transposed(const srnn_vocab *v, const srnn_piece *piece, int transpose,
+                                 int32_t **tokens, size_t *n, srnn_error *err)
 {
     if (!tokens || !n)
         return srnn_error_set(err, SRNN_EARG, "no output for the tokens");
@@ -426,60 +852,71 @@ int srnn_notes_encode(const srnn_vocab *v, const srnn_piece *piece, int32_t **to
     if (v->mode != SRNN_MODE_NOTES)
         return srnn_error_set(err, SRNN_EARG, "the vocabulary is for %s mode, not notes",
                               srnn_mode_name(v->mode));
+    int lo, hi;
+    if (transpose && srnn_piece_pitch_range(piece, &lo, &hi) == 0 &&
+        (lo + transpose < 0 || hi + transpose > 127))
+        return srnn_error_set(err, SRNN_EARG, "transposing by %d semitones leaves 0..127",
+                              transpose);
     srnn_qpiece q;
     int rc = srnn_piece_quantize(piece, v->grid, &q);
     if (rc != SRNN_OK)
         return srnn_error_set(err, rc, "out of memory");
     tokbuf b = {0};
-    int64_t prev = 0, span = 4 * (int64_t)v->grid;
-    int bin = 0;
-    int32_t parts[128];
     rc = tokbuf_push(&b, v->start_id);
-    for (size_t i = 0; i < q.n_events && rc == SRNN_OK; i++) {
-        const srnn_event *e = &q.events[i];
-        int64_t gap = e->onset - prev;
-        prev = e->onset;
-        if ((size_t)shift_tokens(gap, v->grid) > ENCODE_MAX_TOKENS - b.n) {
-            srnn_qpiece_release(&q);
-            free(b.t);
-            return srnn_error_set(err, SRNN_EINPUT, "the piece is too long to tokenize "
-                                                    "(more than %zu tokens)",
-                                  ENCODE_MAX_TOKENS);
-        }
-        for (; gap > span && rc == SRNN_OK; gap -= span)
-            rc = tokbuf_push(&b, v->shift_id[span]);
-        if (gap > 0 && rc == SRNN_OK)
-            rc = tokbuf_push(&b, v->shift_id[gap]);
-        if (v->vel_bins && rc == SRNN_OK) {
-            int eb = event_bin(&q, e, v->vel_bins);
-            if (eb != bin)
-                rc = tokbuf_push(&b, v->vel_id[eb]);
-            bin = eb;
-        }
-        int np = decompose(v, event_set(&q, e), parts);
-        for (int k = 0; k < np && rc == SRNN_OK; k++) {
-            pset s = v->sets[parts[k]];
-            int64_t d = 0;
-            for (uint32_t j = 0; j < e->count; j++) {
-                const srnn_qnote *nt = &q.notes[e->first + j];
-                if ((s.w[nt->pitch >> 6] >> (nt->pitch & 63) & 1) && nt->duration > d)
-                    d = nt->duration;
-            }
-            rc = tokbuf_push(&b, v->set_id[parts[k]]);
-            if (rc == SRNN_OK)
-                rc = tokbuf_push(&b, duration_token(v, d));
-        }
-    }
+    if (rc == SRNN_OK)
+        rc = v->tokens == SRNN_TOKENS_METRIC ? encode_metric(v, piece, &q, transpose, &b)
+                                             : encode_timeshift(v, &q, transpose, &b);
     if (rc == SRNN_OK)
         rc = tokbuf_push(&b, v->end_id);
     srnn_qpiece_release(&q);
     if (rc != SRNN_OK) {
         free(b.t);
+        if (rc == SRNN_EINPUT)
+            return srnn_error_set(err, SRNN_EINPUT, "the piece is too long to tokenize (more "
+                                                    "than %zu tokens)",
+                                  ENCODE_MAX_TOKENS);
         return srnn_error_set(err, rc, "out of memory");
     }
     *tokens = b.t;
     *n = b.n;
     return SRNN_OK;
+}
+
+int srnn_notes_encode(const srnn_vocab *v, const srnn_piece *piece, int32_t **tokens, size_t *n,
+                      srnn_error *err)
+{
+    return srnn_notes_encode_transposed(v, piece, 0, tokens, n, err);
+}
+
+size_t srnn_notes_window(const srnn_vocab *v, const int32_t *toks, size_t n, size_t at,
+                         int32_t *out, size_t len)
+{
+    if (!v || !toks || !out || at >= n || len == 0)
+        return 0;
+    size_t k = 0;
+    if (v->tokens == SRNN_TOKENS_METRIC && toks[at] == v->bar_id) {
+        /* The meter that holds at this bar: its own, else the last one before it. */
+        int32_t meter = v->meter_id[0];
+        if (at + 1 < n && toks[at + 1] >= 0 && toks[at + 1] < v->n &&
+            v->kind[toks[at + 1]] == TK_METER) {
+            meter = toks[at + 1];
+        } else {
+            for (size_t i = at; i-- > 0;)
+                if (toks[i] >= 0 && toks[i] < v->n && v->kind[toks[i]] == TK_METER) {
+                    meter = toks[i];
+                    break;
+                }
+        }
+        out[k++] = v->bar_id;
+        if (k < len)
+            out[k++] = meter;
+        at++;
+        if (at < n && toks[at] >= 0 && toks[at] < v->n && v->kind[toks[at]] == TK_METER)
+            at++;
+    }
+    for (; k < len && at < n; k++, at++)
+        out[k] = toks[at];
+    return k;
 }
 
 /* ---- decode ------------------------------------------------------------------------------------ */
@@ -518,8 +955,13 @@ static int decoded_cmp(const void *a, const void *b)
     return x->duration > y->duration ? -1 : x->duration < y->duration;
 }
 
-int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn_piece **out,
-                      srnn_error *err)
+typedef struct meter_at {
+    int64_t step;
+    int meter;
+} meter_at;
+
+int srnn_notes_decode_ex(const srnn_vocab *v, const int32_t *tokens, size_t n,
+                         const srnn_notes_decode_opts *opts, srnn_piece **out, srnn_error *err)
 {
     if (!out)
         return srnn_error_set(err, SRNN_EARG, "no output piece");
@@ -534,12 +976,19 @@ int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn
             return srnn_error_set(err, SRNN_EINPUT, "token %zu has id %d outside the vocabulary "
                                                     "of %d",
                                   i, (int)tokens[i], v->n);
+    size_t skip = opts ? opts->skip : 0;
+    int metric = v->tokens == SRNN_TOKENS_METRIC;
     notebuf nb = {0};
-    int64_t t = 0;
-    int vel = DEFAULT_VELOCITY, pending_vel = vel, pending = 0, rc = SRNN_OK;
+    meter_at *ma = NULL;
+    size_t n_ma = 0, cap_ma = 0;
+    int64_t t = 0, bar_start = 0, origin = skip ? -1 : 0; /* a whole piece keeps its opening rests */
+    int meter = 0, bars_seen = 0, prev_kind = TK_START;
+    int vel = v->vel_bins ? v->vel_level[v->vel_nearest[DEFAULT_VELOCITY]] : DEFAULT_VELOCITY;
+    int pending_vel = vel, pending = 0, rc = SRNN_OK;
     pset pset_pending = {{0, 0}};
     for (size_t i = 0; i < n && rc == SRNN_OK; i++) {
         int id = tokens[i], kind = v->kind[id];
+        int keep = i >= skip;
         if (pending && kind != TK_DUR) {
             /* A pitch without a duration: one beat. */
             rc = notebuf_add_set(&nb, pset_pending, t, v->grid, pending_vel);
@@ -553,11 +1002,33 @@ int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn
         case TK_SHIFT:
             t += v->value[id];
             break;
+        case TK_BAR:
+            if (bars_seen++)
+                bar_start += v->meter_steps[meter];
+            t = bar_start;
+            if (keep && origin < 0)
+                origin = bar_start;
+            break;
+        case TK_METER:
+            if (prev_kind == TK_BAR)
+                meter = (int)v->value[id];
+            break;
+        case TK_POS: {
+            int64_t pos = v->value[id];
+            if (pos >= v->meter_steps[meter])
+                pos = v->meter_steps[meter] - 1;
+            t = bar_start + pos;
+            if (keep && origin < 0)
+                origin = bar_start;
+            break;
+        }
         case TK_VEL:
-            vel = bin_velocity((int)v->value[id], v->vel_bins);
+            vel = v->vel_level[v->value[id]];
             break;
         case TK_PITCH:
-            pending = 1;
+            if (keep && origin < 0)
+                origin = metric ? bar_start : t;
+            pending = keep;
             pset_pending = v->sets[v->value[id]];
             pending_vel = vel;
             break;
@@ -569,12 +1040,29 @@ int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn
         default: /* <start> anywhere, or a token of no meaning here: skipped */
             break;
         }
+        /* A meter that holds from a kept bar on: a time signature there. */
+        if (metric && keep && rc == SRNN_OK && (kind == TK_BAR || kind == TK_METER) &&
+            origin >= 0 && (n_ma == 0 || ma[n_ma - 1].meter != meter ||
+                            ma[n_ma - 1].step == bar_start)) {
+            if (n_ma && ma[n_ma - 1].step == bar_start) {
+                ma[n_ma - 1].meter = meter;
+            } else if ((rc = grow((void **)&ma, &cap_ma, n_ma + 1, sizeof *ma)) == SRNN_OK) {
+                ma[n_ma++] = (meter_at){bar_start, meter};
+            }
+        }
+        prev_kind = kind;
     }
     if (pending && rc == SRNN_OK)
         rc = notebuf_add_set(&nb, pset_pending, t, v->grid, pending_vel);
+    if (origin < 0)
+        origin = metric ? bar_start : t;
+    if (metric && rc == SRNN_OK && n_ma == 0 &&
+        (rc = grow((void **)&ma, &cap_ma, 1, sizeof *ma)) == SRNN_OK)
+        ma[n_ma++] = (meter_at){origin, meter};
     srnn_piece *p = rc == SRNN_OK ? srnn_piece_new() : NULL;
     if (!p) {
         free(nb.a);
+        free(ma);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
     if (nb.n > 1)
@@ -583,17 +1071,180 @@ int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn
         const srnn_qnote *q = &nb.a[i];
         if (i > 0 && q->onset == nb.a[i - 1].onset && q->pitch == nb.a[i - 1].pitch)
             continue; /* struck twice at one step: the longer one came first */
-        srnn_note note = {.onset = (double)q->onset / v->grid,
+        srnn_note note = {.onset = (double)(q->onset - origin) / v->grid,
                           .duration = (double)q->duration / v->grid,
                           .pitch = q->pitch,
                           .velocity = q->velocity};
         rc = srnn_piece_add_note(p, &note);
     }
+    /* Meters: the one holding at the origin, then each change. */
+    for (size_t i = 0; i < n_ma && rc == SRNN_OK; i++) {
+        if (i > 0 && ma[i].meter == ma[i - 1].meter)
+            continue;
+        int64_t at = ma[i].step - origin;
+        rc = srnn_piece_add_timesig(p, at > 0 ? (double)at / v->grid : 0,
+                                    v->meter_num[ma[i].meter], v->meter_den[ma[i].meter]);
+    }
     free(nb.a);
+    free(ma);
     if (rc != SRNN_OK) {
         srnn_piece_free(p);
         return srnn_error_set(err, rc, "out of memory");
     }
     *out = p;
     return SRNN_OK;
+}
+
+int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn_piece **out,
+                      srnn_error *err)
+{
+    return srnn_notes_decode_ex(v, tokens, n, NULL, out, err);
+}
+
+/* ---- the generation grammar ------------------------------------------------------------------ */
+
+enum { G_START, G_BAR, G_METER, G_POS, G_VEL, G_PITCH, G_DUR, G_SHIFT };
+
+struct srnn_notes_grammar {
+    const srnn_vocab *v;
+    int phase;        /* what the last token was */
+    int meter;        /* metric: the meter of the bar under way */
+    int64_t pos;      /* metric: the last position in this bar, -1 before any */
+    int want_meter;   /* index of the asked meter, -1: any */
+    uint8_t *allowed; /* [n] pitch and chord tokens inside the pitch range */
+};
+
+int srnn_notes_grammar_new(const srnn_vocab *v, const srnn_notes_grammar_opts *o,
+                           srnn_notes_grammar **out, srnn_error *err)
+{
+    *out = NULL;
+    if (!v || v->mode != SRNN_MODE_NOTES)
+        return srnn_error_set(err, SRNN_EARG, "the notes grammar needs a notes vocabulary");
+    srnn_notes_grammar *g = calloc(1, sizeof *g);
+    if (!g || !(g->allowed = malloc((size_t)v->n))) {
+        free(g);
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    }
+    g->v = v;
+    g->phase = G_START;
+    g->pos = -1;
+    g->want_meter = -1;
+    int lo = o ? o->pitch_min : 0, hi = o ? o->pitch_max : 0;
+    if (lo == 0 && hi == 0)
+        hi = 127;
+    if (o && o->meter_num > 0) {
+        for (int m = 0; m < v->n_meters; m++)
+            if (v->meter_num[m] == o->meter_num && v->meter_den[m] == o->meter_den)
+                g->want_meter = m;
+        if (g->want_meter < 0) {
+            srnn_notes_grammar_free(g);
+            return srnn_error_set(err, SRNN_EARG, "meter %d/%d is not one the model learned",
+                                  o->meter_num, o->meter_den);
+        }
+    }
+    for (int i = 0; i < v->n; i++) {
+        g->allowed[i] = 1;
+        if (v->kind[i] != TK_PITCH)
+            continue;
+        pset s = v->sets[v->value[i]];
+        for (int p = 0; p < 128; p++)
+            if ((s.w[p >> 6] >> (p & 63) & 1) && (p < lo || p > hi))
+                g->allowed[i] = 0;
+    }
+    *out = g;
+    return SRNN_OK;
+}
+
+void srnn_notes_grammar_free(srnn_notes_grammar *g)
+{
+    if (!g)
+        return;
+    free(g->allowed);
+    free(g);
+}
+
+void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t tok)
+{
+    if (!g || tok < 0 || tok >= g->v->n)
+        return;
+    const srnn_vocab *v = g->v;
+    switch (v->kind[tok]) {
+    case TK_START:
+        g->phase = G_START;
+        g->pos = -1;
+        break;
+    case TK_BAR:
+        g->phase = G_BAR;
+        g->pos = -1;
+        break;
+    case TK_METER:
+        if (g->phase == G_BAR)
+            g->meter = (int)v->value[tok];
+        g->phase = G_METER;
+        break;
+    case TK_POS:
+        g->pos = v->value[tok];
+        g->phase = G_POS;
+        break;
+    case TK_SHIFT:
+        g->phase = G_SHIFT;
+        break;
+    case TK_VEL:
+        g->phase = G_VEL;
+        break;
+    case TK_PITCH:
+        g->phase = G_PITCH;
+        break;
+    case TK_DUR:
+        g->phase = G_DUR;
+        break;
+    default:
+        break;
+    }
+}
+
+void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask)
+{
+    if (!g || !mask)
+        return;
+    const srnn_vocab *v = g->v;
+    int metric = v->tokens == SRNN_TOKENS_METRIC, ph = g->phase;
+    /* What may follow, by kind. */
+    int bar = 0, met = 0, pos = 0, shift = 0, vel = 0, pitch = 0, dur = 0;
+    if (metric) {
+        int must_meter = ph == G_BAR && g->want_meter >= 0 && g->meter != g->want_meter;
+        bar = (ph == G_START || ph == G_BAR || ph == G_METER || ph == G_DUR) && !must_meter;
+        met = ph == G_BAR;
+        pos = (ph == G_BAR || ph == G_METER || ph == G_DUR) && !must_meter;
+        vel = ph == G_POS;
+        pitch = ph == G_POS || ph == G_VEL || ph == G_DUR;
+        dur = ph == G_PITCH;
+        if (ph == G_START)
+            pitch = 0;
+    } else {
+        shift = ph == G_START || ph == G_SHIFT || ph == G_DUR;
+        vel = ph == G_START || ph == G_SHIFT || ph == G_DUR;
+        pitch = ph != G_PITCH;
+        dur = ph == G_PITCH;
+    }
+    int bar_len = metric ? v->meter_steps[g->meter] : 0;
+    for (int i = 0; i < v->n; i++) {
+        if (!mask[i])
+            continue;
+        int ok;
+        switch (v->kind[i]) {
+        case TK_BAR: ok = bar; break;
+        case TK_METER:
+            ok = met && (g->want_meter < 0 ? 1 : (int)v->value[i] == g->want_meter);
+            break;
+        case TK_POS: ok = pos && v->value[i] > g->pos && v->value[i] < bar_len; break;
+        case TK_SHIFT: ok = shift; break;
+        case TK_VEL: ok = vel; break;
+        case TK_PITCH: ok = pitch && g->allowed[i]; break;
+        case TK_DUR: ok = dur; break;
+        default: ok = 0; break; /* <start>, <end>: the generator's own business */
+        }
+        if (!ok)
+            mask[i] = 0;
+    }
 }

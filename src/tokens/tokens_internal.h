@@ -30,7 +30,10 @@ static inline uint64_t pset_hash(pset s)
 }
 
 #define VEL_BINS_MAX 32
+#define VEL_LEVELS_MAX 127 /* distinct velocities a vocabulary can name */
 #define TOKEN_LEN_MAX 1024
+#define METERS_MAX 64     /* meter tokens of a metric vocabulary */
+#define BAR_STEPS_MAX 4096 /* longest bar, in grid steps (position tokens) */
 
 struct srnn_vocab {
     srnn_mode mode;
@@ -41,9 +44,19 @@ struct srnn_vocab {
     int start_id, end_id;
 
     /* notes mode only */
-    int grid, vel_bins;
-    int32_t *shift_id;  /* [4*grid + 1]: T{k} -> id */
-    int32_t *vel_id;    /* [vel_bins + 1]: V{b} -> id */
+    int tokens;         /* SRNN_TOKENS_METRIC or SRNN_TOKENS_TIMESHIFT */
+    int grid, vel_bins; /* vel_bins: velocity levels (V tokens) */
+    int32_t *shift_id;  /* timeshift: [4*grid + 1]: T{k} -> id */
+    int32_t *vel_id;    /* [vel_bins]: level k (ascending velocity) -> id */
+    uint8_t vel_level[VEL_LEVELS_MAX]; /* [vel_bins] the velocity of level k, ascending */
+    uint8_t vel_nearest[128];          /* velocity -> its nearest level (ties: the louder) */
+    /* metric only */
+    int32_t bar_id;
+    int n_meters;       /* M tokens, in id order (the builder puts the most frequent first) */
+    int meter_num[METERS_MAX], meter_den[METERS_MAX], meter_steps[METERS_MAX];
+    int32_t meter_id[METERS_MAX];
+    int bar_steps_max;  /* positions P0 .. P{bar_steps_max - 1} */
+    int32_t *pos_id;    /* [bar_steps_max] */
     int n_dur;          /* duration tokens, ascending steps */
     int64_t *dur_steps; /* [n_dur] */
     int32_t *dur_id;    /* [n_dur] */
@@ -63,6 +76,13 @@ struct srnn_vocab {
 /* The index in sets of a pitch set, or -1 (vocab.c). */
 int srnn__vocab_find_set(const srnn_vocab *v, pset s);
 
-enum { TK_OTHER, TK_START, TK_END, TK_SHIFT, TK_DUR, TK_PITCH, TK_VEL };
+enum { TK_OTHER, TK_START, TK_END, TK_SHIFT, TK_DUR, TK_PITCH, TK_VEL, TK_BAR, TK_METER, TK_POS };
+
+/* Bar length in grid steps of meter num/den, or 0 when it is not a whole number of steps. */
+static inline int meter_steps(int num, int den, int grid)
+{
+    long long s = (long long)num * 4 * grid;
+    return den > 0 && s % den == 0 && s / den <= BAR_STEPS_MAX ? (int)(s / den) : 0;
+}
 
 #endif

@@ -1,5 +1,6 @@
 /* Vocabularies: a list of token strings with a hash table, the notes layout derived from the
  * strings themselves, and a checksummed byte blob for the model file. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ void srnn_vocab_free(srnn_vocab *v)
     free(v->slots);
     free(v->shift_id);
     free(v->vel_id);
+    free(v->pos_id);
     free(v->dur_steps);
     free(v->dur_id);
     free(v->kind);
@@ -97,6 +99,30 @@ int srnn_notes_velocity_bins(const srnn_vocab *v)
     return v && v->mode == SRNN_MODE_NOTES ? v->vel_bins : 0;
 }
 
+int srnn_notes_tokens_kind(const srnn_vocab *v)
+{
+    return v && v->mode == SRNN_MODE_NOTES ? v->tokens : -1;
+}
+
+int srnn_notes_velocity_level(const srnn_vocab *v, int k)
+{
+    return v && v->mode == SRNN_MODE_NOTES && k >= 0 && k < v->vel_bins ? v->vel_level[k] : 0;
+}
+
+int srnn_notes_meter_count(const srnn_vocab *v)
+{
+    return v && v->mode == SRNN_MODE_NOTES && v->tokens == SRNN_TOKENS_METRIC ? v->n_meters : 0;
+}
+
+int srnn_notes_meter(const srnn_vocab *v, int k, int *num, int *den)
+{
+    if (k < 0 || k >= srnn_notes_meter_count(v))
+        return -1;
+    *num = v->meter_num[k];
+    *den = v->meter_den[k];
+    return v->meter_id[k];
+}
+
 /* ---- notes layout -------------------------------------------------------------------- */
 
 /* A canonical decimal (no sign, no leading zero) of at most 12 digits at *s; advances *s. */
@@ -117,24 +143,45 @@ static int parse_num(const char **s, int64_t *out)
     return 0;
 }
 
-/* What a notes token string means; -1 when it is not one. */
-static int parse_notes_token(const char *t, int64_t *value, pset *set)
+/* What a notes token string means; -1 when it is not one.  *value: steps, velocity, position;
+ * meters: numerator in *value, denominator in *den. */
+static int parse_notes_token(const char *t, int64_t *value, int64_t *den, pset *set)
 {
     memset(set, 0, sizeof *set);
     if (strcmp(t, "<start>") == 0)
         return TK_START;
     if (strcmp(t, "<end>") == 0)
         return TK_END;
+    if (strcmp(t, "Bar") == 0)
+        return TK_BAR;
     const char *p = t + 1;
     int64_t x;
     switch (t[0]) {
     case 'T':
     case 'D':
-    case 'V':
         if (parse_num(&p, &x) || *p || x < 1 || x > SRNN_STEPS_MAX)
             return -1;
         *value = x;
-        return t[0] == 'T' ? TK_SHIFT : t[0] == 'D' ? TK_DUR : TK_VEL;
+        return t[0] == 'T' ? TK_SHIFT : TK_DUR;
+    case 'V':
+        if (parse_num(&p, &x) || *p || x < 1 || x > 127)
+            return -1;
+        *value = x;
+        return TK_VEL;
+    case 'P':
+        if (parse_num(&p, &x) || *p || x >= BAR_STEPS_MAX)
+            return -1;
+        *value = x;
+        return TK_POS;
+    case 'M': {
+        int64_t d;
+        if (parse_num(&p, &x) || *p++ != '/' || parse_num(&p, &d) || *p || x < 1 || x > 64 ||
+            d < 1 || d > 64 || (d & (d - 1)))
+            return -1;
+        *value = x;
+        *den = d;
+        return TK_METER;
+    }
     case 'N':
         if (parse_num(&p, &x) || *p || x > 127)
             return -1;
@@ -167,8 +214,28 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The grid of a metric vocabulary: its positions cover exactly the longest meter's bar. */
+static int metric_grid(const srnn_vocab *v, int n_pos)
+{
+    int best = 0;
+    for (int m = 1; m < v->n_meters; m++) /* the largest num/den */
+        if ((int64_t)v->meter_num[m] * v->meter_den[best] >
+            (int64_t)v->meter_num[best] * v->meter_den[m])
+            best = m;
+    int64_t q = (int64_t)n_pos * v->meter_den[best], d = 4 * (int64_t)v->meter_num[best];
+    if (n_pos < 1 || q % d || q / d < 1 || q / d > SRNN_GRID_MAX)
+        return 0;
+    int g = (int)(q / d);
+    for (int m = 0; m < v->n_meters; m++)
+        if (!meter_steps(v->meter_num[m], v->meter_den[m], g))
+            return 0;
+    return g;
+}
+
 /* Derives the notes-mode tables from the token strings, validating that every token is a
- * notes token and that T1..T{4G}, N0..N127, V1..Vn and at least one D are there. */
+ * notes token and that the vocabulary is complete: N0..N127 and at least one D; time shifts
+ * T1..T{4G} (timeshift), or Bar, meters and P0..P{L-1} for the longest bar L (metric); V
+ * tokens name distinct velocities. */
 static int notes_layout(srnn_vocab *v, srnn_error *err)
 {
     int n = v->n;
@@ -181,19 +248,21 @@ static int notes_layout(srnn_vocab *v, srnn_error *err)
         free(durs);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
-    int64_t max_shift = 0, max_vel = 0;
-    int n_shift = 0, n_vel = 0, n_pitch = 0;
+    int64_t max_shift = 0, max_pos = -1;
+    int n_shift = 0, n_pitch = 0, n_pos = 0, n_bar = 0, vel_seen[128] = {0};
     v->n_dur = 0;
+    v->bar_id = -1;
     for (int i = 0; i < 128; i++)
         v->pitch_id[i] = -1;
+    int rc = SRNN_OK;
     for (int i = 0; i < n; i++) {
-        int64_t val = 0;
+        int64_t val = 0, den = 0;
         pset s;
-        int k = parse_notes_token(v->tok[i], &val, &s);
+        int k = parse_notes_token(v->tok[i], &val, &den, &s);
         if (k < 0) {
-            free(durs);
-            return srnn_error_set(err, SRNN_EINPUT, "token %d '%.40s' is not a notes token", i,
-                                  v->tok[i]);
+            rc = srnn_error_set(err, SRNN_EINPUT, "token %d '%.40s' is not a notes token", i,
+                                v->tok[i]);
+            goto fail;
         }
         v->kind[i] = (uint8_t)k;
         v->value[i] = val;
@@ -201,8 +270,23 @@ static int notes_layout(srnn_vocab *v, srnn_error *err)
             n_shift++;
             max_shift = val > max_shift ? val : max_shift;
         } else if (k == TK_VEL) {
-            n_vel++;
-            max_vel = val > max_vel ? val : max_vel;
+            vel_seen[val] = i + 1;
+            v->vel_bins++;
+        } else if (k == TK_POS) {
+            n_pos++;
+            max_pos = val > max_pos ? val : max_pos;
+        } else if (k == TK_BAR) {
+            n_bar++;
+            v->bar_id = i;
+        } else if (k == TK_METER) {
+            if (v->n_meters == METERS_MAX) {
+                rc = srnn_error_set(err, SRNN_EINPUT, "more than %d meter tokens", METERS_MAX);
+                goto fail;
+            }
+            v->value[i] = v->n_meters;
+            v->meter_num[v->n_meters] = (int)val;
+            v->meter_den[v->n_meters] = (int)den;
+            v->meter_id[v->n_meters++] = i;
         } else if (k == TK_DUR) {
             durs[2 * v->n_dur] = val;
             durs[2 * v->n_dur + 1] = i;
@@ -220,49 +304,82 @@ static int notes_layout(srnn_vocab *v, srnn_error *err)
             }
         }
     }
-    /* Strings are distinct (the caller checked), so counts equal to the maxima mean 1..max. */
-    if (max_shift % 4 || max_shift / 4 < 1 || max_shift / 4 > SRNN_GRID_MAX ||
-        n_shift != max_shift) {
-        free(durs);
-        return srnn_error_set(err, SRNN_EINPUT,
-                              "time shifts are not T1..T{4G} for a grid G of 1..%d",
-                              SRNN_GRID_MAX);
+    if (n_pitch != 128 || v->n_dur < 1) {
+        rc = srnn_error_set(err, SRNN_EINPUT,
+                            "a notes vocabulary needs N0..N127 and a duration token");
+        goto fail;
     }
-    if (n_pitch != 128 || n_vel != max_vel || max_vel > VEL_BINS_MAX || v->n_dur < 1) {
-        free(durs);
-        return srnn_error_set(err, SRNN_EINPUT,
-                              "a notes vocabulary needs N0..N127, V1..Vn (n <= %d) and a "
-                              "duration token",
-                              VEL_BINS_MAX);
+    if (n_bar || v->n_meters || n_pos) {
+        v->tokens = SRNN_TOKENS_METRIC;
+        /* Strings are distinct (the caller checked), so a count equal to max + 1 is 0..max. */
+        if (n_bar != 1 || v->n_meters < 1 || n_shift || n_pos != max_pos + 1 ||
+            !(v->grid = metric_grid(v, n_pos))) {
+            rc = srnn_error_set(err, SRNN_EINPUT,
+                                "a metric vocabulary needs Bar, meters M{n}/{d}, positions "
+                                "P0..P{L-1} for its longest bar L on a grid of 1..%d steps, "
+                                "and no time shifts",
+                                SRNN_GRID_MAX);
+            goto fail;
+        }
+        v->bar_steps_max = n_pos;
+        for (int m = 0; m < v->n_meters; m++)
+            v->meter_steps[m] = meter_steps(v->meter_num[m], v->meter_den[m], v->grid);
+    } else {
+        v->tokens = SRNN_TOKENS_TIMESHIFT;
+        if (max_shift % 4 || max_shift / 4 < 1 || max_shift / 4 > SRNN_GRID_MAX ||
+            n_shift != max_shift) {
+            rc = srnn_error_set(err, SRNN_EINPUT,
+                                "time shifts are not T1..T{4G} for a grid G of 1..%d",
+                                SRNN_GRID_MAX);
+            goto fail;
+        }
+        v->grid = (int)(max_shift / 4);
     }
-    v->grid = (int)(max_shift / 4);
-    v->vel_bins = (int)max_vel;
     qsort(durs, (size_t)v->n_dur, 2 * sizeof *durs, cmp_i64);
     v->dur_steps = malloc((size_t)v->n_dur * sizeof *v->dur_steps);
     v->dur_id = malloc((size_t)v->n_dur * sizeof *v->dur_id);
     v->shift_id = malloc((size_t)(max_shift + 1) * sizeof *v->shift_id);
-    v->vel_id = malloc((size_t)(max_vel + 1) * sizeof *v->vel_id);
+    v->vel_id = malloc(((size_t)v->vel_bins + 1) * sizeof *v->vel_id);
+    v->pos_id = malloc(((size_t)n_pos + 1) * sizeof *v->pos_id);
     v->greedy = malloc(((size_t)v->n_chords + 1) * sizeof *v->greedy);
     uint32_t cap = 16;
     while (cap < 2u * (uint32_t)v->n_sets)
         cap <<= 1;
     v->set_slots = calloc(cap, sizeof *v->set_slots);
     v->set_mask = cap - 1;
-    if (!v->dur_steps || !v->dur_id || !v->shift_id || !v->vel_id || !v->greedy ||
-        !v->set_slots) {
-        free(durs);
-        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    if (!v->dur_steps || !v->dur_id || !v->shift_id || !v->vel_id || !v->pos_id ||
+        !v->greedy || !v->set_slots) {
+        rc = srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+        goto fail;
     }
     for (int i = 0; i < v->n_dur; i++) {
         v->dur_steps[i] = durs[2 * i];
         v->dur_id[i] = (int32_t)durs[2 * i + 1];
     }
     free(durs);
+    durs = NULL;
+    /* Velocity levels ascending; a velocity goes to the nearest level (ties: the louder). */
+    int lv = 0;
+    for (int vel = 1; vel <= 127; vel++) {
+        if (vel_seen[vel]) {
+            v->vel_level[lv] = (uint8_t)vel;
+            v->vel_id[lv] = vel_seen[vel] - 1;
+            v->value[vel_seen[vel] - 1] = lv;
+            lv++;
+        }
+    }
+    for (int vel = 0; vel < 128; vel++) {
+        int best = 0;
+        for (int k = 1; k < lv; k++)
+            if (abs(v->vel_level[k] - vel) <= abs(v->vel_level[best] - vel))
+                best = k;
+        v->vel_nearest[vel] = (uint8_t)best;
+    }
     for (int i = 0; i < n; i++) {
         if (v->kind[i] == TK_SHIFT)
             v->shift_id[v->value[i]] = i;
-        else if (v->kind[i] == TK_VEL)
-            v->vel_id[v->value[i]] = i;
+        else if (v->kind[i] == TK_POS)
+            v->pos_id[v->value[i]] = i;
     }
     /* Greedy order of the chords: most pitches first, then lowest id (the builder gives the
      * most frequent chords the lowest ids); sets are in id order, so the key is exact. */
@@ -283,6 +400,9 @@ static int notes_layout(srnn_vocab *v, srnn_error *err)
         v->greedy[i] = (int32_t)(keys[i] & 0xFFFFFFFF);
     free(keys);
     return SRNN_OK;
+fail:
+    free(durs);
+    return rc;
 }
 
 /* The index in sets of a pitch set, or -1. */
@@ -364,10 +484,13 @@ fail:
 /* ---- the byte blob --------------------------------------------------------------------
  *   "SRNNVOCB"  u32 version  u32 mode  u32 grid  u32 velocity_bins  u32 n
  *   n x (u32 length, bytes)  u32 CRC-32 of everything before it
- * Integers little-endian.  The checksum catches every flipped byte and every truncation. */
+ * Integers little-endian.  The checksum catches every flipped byte and every truncation.
+ * Version 1 (songrnn 0.1): velocity tokens V1..Vn were n equal bins of 1..127; they are read
+ * as the velocity their bin decoded to (its middle), so old models keep their meaning.
+ * Version 2: velocity tokens name the velocity itself (V64). */
 
 static const unsigned char MAGIC[8] = {'S', 'R', 'N', 'N', 'V', 'O', 'C', 'B'};
-#define BLOB_VERSION 1u
+#define BLOB_VERSION 2u
 #define HEADER_SIZE (8 + 5 * 4)
 
 static uint32_t crc32_bytes(const unsigned char *p, size_t n)
@@ -433,6 +556,31 @@ int srnn_vocab_save(const srnn_vocab *v, unsigned char **blob, size_t *size, srn
     return SRNN_OK;
 }
 
+/* Version 1's bin k of n (velocities v with 1 + (v - 1) * n / 127 == k) decoded to the middle
+ * of the bin: its V{k} token is renamed V{middle}. */
+static int legacy_velocity_names(char **toks, uint32_t n, int bins, srnn_error *err)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const char *p = toks[i] + 1;
+        int64_t k;
+        if (toks[i][0] != 'V' || parse_num(&p, &k) || *p || k < 1 || k > bins)
+            continue;
+        int lo = 0, hi = 0;
+        for (int vel = 1; vel <= 127; vel++)
+            if (1 + (vel - 1) * bins / 127 == k) {
+                lo = lo ? lo : vel;
+                hi = vel;
+            }
+        char *t = malloc(16);
+        if (!t)
+            return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+        snprintf(t, 16, "V%d", (lo + hi) / 2);
+        free(toks[i]);
+        toks[i] = t;
+    }
+    return SRNN_OK;
+}
+
 int srnn_vocab_load(const unsigned char *b, size_t size, srnn_vocab **out, srnn_error *err)
 {
     if (!out)
@@ -443,7 +591,7 @@ int srnn_vocab_load(const unsigned char *b, size_t size, srnn_vocab **out, srnn_
     if (size < HEADER_SIZE + 4)
         return srnn_error_set(err, SRNN_EINPUT, "vocabulary truncated");
     uint32_t version = get_u32(b + 8);
-    if (version != BLOB_VERSION)
+    if (version != 1 && version != BLOB_VERSION)
         return srnn_error_set(err, SRNN_EINPUT, "vocabulary format version %u (this program reads %u)",
                               version, BLOB_VERSION);
     if (get_u32(b + size - 4) != crc32_bytes(b, size - 4))
@@ -483,6 +631,9 @@ int srnn_vocab_load(const unsigned char *b, size_t size, srnn_vocab **out, srnn_
         rc = srnn_error_set(err, SRNN_EINPUT, "vocabulary has %zu stray bytes", end - at);
         goto done;
     }
+    if (version == 1 && mode == SRNN_MODE_NOTES && bins > 0 && bins <= VEL_BINS_MAX &&
+        (rc = legacy_velocity_names(toks, n, (int)bins, err)) != SRNN_OK)
+        goto done;
     srnn_vocab *v = NULL;
     if ((rc = srnn_vocab_new_from_tokens((srnn_mode)mode, (const char *const *)toks, (int)n, &v,
                                          err)) != SRNN_OK) {

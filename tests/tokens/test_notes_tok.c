@@ -35,7 +35,8 @@ static const char *encode_str(const srnn_vocab *v, const srnn_piece *p)
 static srnn_vocab *build(const srnn_piece *const *pieces, int n, int max_vocab, int bins,
                          srnn_coverage *cov)
 {
-    srnn_notes_opts o = {.grid = 12, .max_vocab = max_vocab, .velocity_bins = bins};
+    srnn_notes_opts o = {.grid = 12, .max_vocab = max_vocab, .velocity_bins = bins,
+                         .tokens = SRNN_TOKENS_TIMESHIFT, .velocity_scale = SRNN_VELOCITY_FIXED};
     srnn_notes_builder *b = srnn_notes_builder_new(&o);
     CHECK(b != NULL);
     for (int i = 0; i < n; i++)
@@ -168,7 +169,9 @@ static void test_fallback_tie(void)
 static void test_velocity(void)
 {
     srnn_piece *p = srnn_piece_new();
-    /* 4 bins: 1..32 -> V1, 97..127 -> V4.  The chord's mean (100+110)/2 = 105 -> V4. */
+    /* 4 fixed levels, the middles of 1..32, 33..64, 65..96, 97..127: 16, 48, 80, 112.  Each
+     * event takes the level nearest its mean velocity: the chord's (100+110)/2 = 105 -> V112,
+     * 30 and 31 -> V16 (closer to 16 than to 48). */
     add(p, 0, 12, 60, 100), add(p, 0, 12, 62, 110);
     add(p, 12, 12, 62, 30);
     add(p, 24, 12, 64, 31);
@@ -176,7 +179,7 @@ static void test_velocity(void)
     srnn_vocab *v = build(ps, 1, BASE + 4, 4, NULL);
     CHECK(srnn_notes_velocity_bins(v) == 4);
     const char *got = encode_str(v, p);
-    const char *want = "<start> V4 N60 D12 N62 D12 T12 V1 N62 D12 T12 N64 D12 <end>";
+    const char *want = "<start> V112 N60 D12 N62 D12 T12 V16 N62 D12 T12 N64 D12 <end>";
     CHECK_MSG(strcmp(got, want) == 0, "got  %s\nwant %s", got, want);
     int32_t *t = NULL;
     size_t n = 0;
@@ -186,7 +189,7 @@ static void test_velocity(void)
     CHECK(srnn_notes_decode(v, t, n, &d, &err) == SRNN_OK);
     const srnn_note *dn = srnn_piece_notes(d);
     CHECK(srnn_piece_note_count(d) == 4);
-    /* Bin centres: (97+127)/2 = 112, (1+32)/2 = 16. */
+    /* Decoded at the levels themselves. */
     CHECK(dn[0].velocity == 112 && dn[1].velocity == 112 && dn[2].velocity == 16 &&
           dn[3].velocity == 16);
     free(t);
@@ -201,6 +204,9 @@ static void test_opts(void)
     srnn_notes_opts o = {0};
     CHECK(srnn_notes_opts_check(&o, &err) == SRNN_OK);
     o.max_vocab = 200;
+    CHECK(srnn_notes_opts_check(&o, &err) == SRNN_EARG);
+    CHECK(strstr(err.msg, "228") != NULL); /* metric, 4/4 alone: Bar M4/4 P0..P47 */
+    o.tokens = SRNN_TOKENS_TIMESHIFT;
     CHECK(srnn_notes_opts_check(&o, &err) == SRNN_EARG);
     CHECK(strstr(err.msg, "226") != NULL);
     o = (srnn_notes_opts){.grid = 961};
@@ -218,7 +224,7 @@ static void test_opts(void)
     srnn_notes_builder_free(b);
     /* Another grid: G = 4 has T1..T16; durations 1..8, then 9..16 by 1, 18..32 by 2, 36..64
      * by 4. */
-    o = (srnn_notes_opts){.grid = 4};
+    o = (srnn_notes_opts){.grid = 4, .tokens = SRNN_TOKENS_TIMESHIFT};
     b = srnn_notes_builder_new(&o);
     CHECK(srnn_notes_builder_add(b, p) == SRNN_OK);
     CHECK(srnn_notes_builder_finish(b, &v, NULL, &err) == SRNN_OK);

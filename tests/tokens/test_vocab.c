@@ -16,7 +16,8 @@ static srnn_vocab *notes_vocab(int max_vocab, int bins)
             CHECK(srnn_piece_add_note(p, &n) == SRNN_OK);
         }
     }
-    srnn_notes_opts o = {.max_vocab = max_vocab, .velocity_bins = bins};
+    srnn_notes_opts o = {.max_vocab = max_vocab, .velocity_bins = bins,
+                         .tokens = SRNN_TOKENS_TIMESHIFT};
     srnn_notes_builder *b = srnn_notes_builder_new(&o);
     CHECK(srnn_notes_builder_add(b, p) == SRNN_OK);
     srnn_vocab *v = NULL;
@@ -84,7 +85,7 @@ static void test_from_tokens(void)
     CHECK(srnn_vocab_size(v) == 240);
     srnn_vocab_free(v);
     const char *bad[] = {"N128", "N060", "C60.60", "C64.60", "C60", "C60.", "T0", "T49", "D0",
-                         "V4", "V0", "X1", "D-1", "C1.2.3.x", "T1x"};
+                         "V128", "V0", "V064", "X1", "D-1", "C1.2.3.x", "T1x"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         toks[n] = bad[k];
         int rc = srnn_vocab_new_from_tokens(SRNN_MODE_NOTES, toks, n + 1, &v, &err);
@@ -152,6 +153,62 @@ static void test_blob_parser(void)
     free(c);
     free(blob);
     srnn_vocab_free(v);
+}
+
+/* A version-1 blob (songrnn 0.1) written here byte by byte: its velocity tokens V1..V4 were
+ * four equal bins of 1..127 (1..32, 33..64, 65..96, 97..127) decoded to their middles; they
+ * load as V16, V48, V80, V112 with their ids unchanged. */
+static void test_blob_v1(void)
+{
+    const char *toks[2 + 48 + 48 + 128 + 4];
+    char names[2 + 48 + 48 + 128 + 4][8];
+    int n = 0;
+    toks[n++] = "<start>";
+    toks[n++] = "<end>";
+    for (int k = 1; k <= 48; k++, n++)
+        snprintf(names[n], 8, "T%d", k), toks[n] = names[n];
+    for (int k = 1; k <= 48; k++, n++) /* any durations do for the layout */
+        snprintf(names[n], 8, "D%d", k), toks[n] = names[n];
+    for (int k = 0; k < 128; k++, n++)
+        snprintf(names[n], 8, "N%d", k), toks[n] = names[n];
+    for (int k = 1; k <= 4; k++, n++)
+        snprintf(names[n], 8, "V%d", k), toks[n] = names[n];
+    unsigned char blob[8192];
+    size_t at = 0;
+    memcpy(blob, "SRNNVOCB", 8);
+    at = 8;
+    const uint32_t head[5] = {1, 0 /* notes */, 12, 4, (uint32_t)n};
+    for (int i = 0; i < 5; i++, at += 4)
+        for (int b = 0; b < 4; b++)
+            blob[at + (size_t)b] = (unsigned char)(head[i] >> (8 * b));
+    for (int i = 0; i < n; i++) {
+        uint32_t len = (uint32_t)strlen(toks[i]);
+        for (int b = 0; b < 4; b++)
+            blob[at + (size_t)b] = (unsigned char)(len >> (8 * b));
+        memcpy(blob + at + 4, toks[i], len);
+        at += 4 + len;
+    }
+    uint32_t crc = crc32_ref(blob, at);
+    for (int b = 0; b < 4; b++)
+        blob[at + (size_t)b] = (unsigned char)(crc >> (8 * b));
+    at += 4;
+    srnn_vocab *v = NULL;
+    srnn_error err = {0};
+    CHECK_MSG(srnn_vocab_load(blob, at, &v, &err) == SRNN_OK, "%s", err.msg);
+    CHECK(srnn_notes_velocity_bins(v) == 4 && srnn_notes_tokens_kind(v) == SRNN_TOKENS_TIMESHIFT);
+    CHECK(srnn_vocab_lookup(v, "V16") == n - 4 && srnn_vocab_lookup(v, "V48") == n - 3 &&
+          srnn_vocab_lookup(v, "V80") == n - 2 && srnn_vocab_lookup(v, "V112") == n - 1);
+    CHECK(srnn_vocab_lookup(v, "V1") < 0);
+    /* Decoded as before: V4 (now V112) gives velocity 112. */
+    int32_t t[] = {0, n - 1, srnn_vocab_lookup(v, "N60"), srnn_vocab_lookup(v, "D12")};
+    srnn_piece *p = NULL;
+    CHECK(srnn_notes_decode(v, t, 4, &p, &err) == SRNN_OK);
+    CHECK(srnn_piece_note_count(p) == 1 && srnn_piece_notes(p)[0].velocity == 112);
+    srnn_piece_free(p);
+    srnn_vocab_free(v);
+    /* A version this program does not know is refused with its number. */
+    blob[8] = 9;
+    CHECK(srnn_vocab_load(blob, at, &v, &err) == SRNN_EINPUT && strstr(err.msg, "version 9"));
 }
 
 static void test_blob(void)
@@ -238,6 +295,7 @@ int main(void)
     test_lookup();
     test_from_tokens();
     test_blob();
+    test_blob_v1();
     test_blob_parser();
     return check_finish("test_vocab");
 }
