@@ -32,6 +32,7 @@
 #define SONGRNN_EVAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "songrnn/common.h"
 #include "songrnn/notes.h"
@@ -101,5 +102,50 @@ int srnn_eval_compare(const srnn_eval_set *gen, const srnn_eval_set *ref,
  * kld = KL(p || q) and the overlap area of the kernel density estimates p of a and q of b. */
 int srnn_eval_kde_compare(const double *a, size_t na, const double *b, size_t nb,
                           double *kld, double *overlap, srnn_error *err) SRNN_WARN_UNUSED;
+
+/* ---- musical statistics (src/eval/music.c) --------------------------------------------------
+ *
+ * What a musician hears first: does it keep a beat, a key, does it repeat, does it breathe.
+ * Times on a grid of 12 steps a quarter note, step(t) = floor(12 t + 1/2).  Of a set of pieces:
+ *   onset phase        histogram of step(onset) mod 12 over all notes; compared with a
+ *                      reference set as KL(p_ref || p_set), p = (count + 1) / (notes + 12)
+ *   in key             per piece the notes inside its best-fitting major diatonic scale (of
+ *                      the 12); the sum over pieces / the notes
+ *   bar repetition     bars from the time signatures (4/4 before the first; a signature inside
+ *                      a bar starts a new bar there), bounds on the grid; a bar's rhythm is the
+ *                      set of its notes' positions; the share of bars with notes whose rhythm
+ *                      an earlier bar of the piece has exactly
+ *   velocity spread    population standard deviation of all note velocities
+ *   longest copy       notes in (onset step, pitch) order become the pairs (pitch interval,
+ *                      onset steps between) of consecutive notes; the longest run of pairs a
+ *                      piece shares with one piece of a training set, L pairs = L + 1 notes
+ * tools/music_stats computes the same from the MIDI files with mido, independently; see
+ * docs/music-stats.md. */
+
+typedef struct srnn_music_stats {
+    size_t pieces, notes;
+    uint64_t onset_hist[12];
+    uint64_t in_key;            /* notes inside their piece's best scale */
+    uint64_t bars, bars_repeated;
+    double velocity_sum, velocity_sq;
+} srnn_music_stats;
+
+/* Adds a piece's notes to s (zero it first). */
+int srnn_music_stats_add(srnn_music_stats *s, const srnn_piece *piece) SRNN_WARN_UNUSED;
+double srnn_music_onset_kl(const srnn_music_stats *ref, const srnn_music_stats *s);
+double srnn_music_in_key(const srnn_music_stats *s);          /* share, 0..1 */
+double srnn_music_bar_repetition(const srnn_music_stats *s);  /* share, 0..1 */
+double srnn_music_velocity_sd(const srnn_music_stats *s);
+
+/* The training pieces a generated piece may have copied from. */
+typedef struct srnn_copy_index srnn_copy_index;
+
+srnn_copy_index *srnn_copy_index_new(void); /* NULL only when out of memory */
+void srnn_copy_index_free(srnn_copy_index *idx);
+int srnn_copy_index_add(srnn_copy_index *idx, const srnn_piece *piece) SRNN_WARN_UNUSED;
+/* The longest run of consecutive notes of piece (in notes; 1 when no pair matches, 0 for a
+ * piece of no notes) that one training piece has too. */
+int srnn_copy_index_longest(const srnn_copy_index *idx, const srnn_piece *piece,
+                            size_t *notes, srnn_error *err) SRNN_WARN_UNUSED;
 
 #endif

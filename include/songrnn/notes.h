@@ -87,6 +87,41 @@ void srnn_piece_transpose_limits(const srnn_piece *piece, int max, int *down, in
  * minor 0/1.  -1 when the piece has no notes. */
 int srnn_piece_estimate_key(const srnn_piece *piece, int *sharps, int *minor);
 
+/* Moves every note, tempo, time and key signature by delta beats.  Nothing moves before beat
+ * 0: SRNN_EARG when a note would; a tempo or signature that would is kept at beat 0 (the last
+ * of them, which is the one in force there).  Moved later, what is at beat 0 stays there. */
+int srnn_piece_shift(srnn_piece *piece, double delta) SRNN_WARN_UNUSED;
+void srnn_piece_clear_timesigs(srnn_piece *piece);
+/* The beat at which `seconds` have passed, through the tempo map (the inverse of
+ * srnn_piece_beat_to_seconds). */
+double srnn_piece_seconds_to_beat(const srnn_piece *piece, double seconds);
+
+/* ---- beat annotations (src/notes/beats.c) ------------------------------------------------ */
+
+/* A piece's beats as an annotator found them: POP909's beat_midi.txt, one beat a line,
+ * "SECONDS A B" where A is 1 on the first beat of each group of 2 (3 in triple time) beats and
+ * B on the first of each group of 4 (6): the bar lines. */
+typedef struct srnn_beats {
+    double *seconds; /* [n] ascending */
+    uint8_t *a, *b;  /* [n] the two downbeat columns */
+    size_t n;
+} srnn_beats;
+
+/* Parses the text; an error names line:col in err (SRNN_EINPUT). */
+int srnn_beats_parse(const char *text, size_t len, srnn_beats *out, srnn_error *err)
+    SRNN_WARN_UNUSED;
+void srnn_beats_release(srnn_beats *b);
+
+/* Puts the piece on its annotated beats and bars: bars of 4 beats (4/4) where column B marks
+ * every 4th beat, of 3 (3/4) where column A marks every 3rd; the piece is shifted so that the
+ * first annotated bar line falls on a bar line of the grid (the notes before it, a pickup, in
+ * the bar before), and that meter replaces its time signatures.  Refused (SRNN_EINPUT, the
+ * piece unchanged) when the annotated beats are not the MIDI file's quarter notes (their
+ * spacing, through the tempo map, is not 1 beat within 10%) or mark no bar line.  *meter gets
+ * the beats of a bar. */
+int srnn_piece_align_beats(srnn_piece *piece, const srnn_beats *beats, int *meter,
+                           srnn_error *err) SRNN_WARN_UNUSED;
+
 /* Title (track name or ABC T:), may be empty, never NULL. */
 const char *srnn_piece_title(const srnn_piece *piece);
 int srnn_piece_set_title(srnn_piece *piece, const char *title) SRNN_WARN_UNUSED;

@@ -333,3 +333,60 @@ int srnn_piece_estimate_key(const srnn_piece *piece, int *sharps, int *minor)
     }
     return 0;
 }
+
+/* Shifts a sorted array of entries with a .beat by delta; those before 0 collapse into one at
+ * 0 (the last of them, the one in force there); moved later, an entry at 0 stays there, since
+ * it is also in force over the stretch the shift opens. */
+#define SHIFT_ENTRIES(arr, n, delta)                                                           \
+    do {                                                                                       \
+        size_t first_ = 0;                                                                     \
+        for (size_t i_ = 0; i_ < (n); i_++) {                                                  \
+            if ((arr)[i_].beat > 0 || (delta) < 0)                                             \
+                (arr)[i_].beat += (delta);                                                     \
+            if ((arr)[i_].beat <= 0)                                                           \
+                first_ = i_;                                                                   \
+        }                                                                                      \
+        if ((n) > 0 && (arr)[0].beat < 0) {                                                    \
+            (arr)[first_].beat = 0;                                                            \
+            memmove((arr), (arr) + first_, ((n) - first_) * sizeof *(arr));                    \
+            (n) -= first_;                                                                     \
+        }                                                                                      \
+    } while (0)
+
+int srnn_piece_shift(srnn_piece *piece, double delta)
+{
+    if (!piece)
+        return SRNN_EARG;
+    for (size_t i = 0; i < piece->n_notes; i++)
+        if (piece->notes[i].onset + delta < -1e-9)
+            return SRNN_EARG;
+    for (size_t i = 0; i < piece->n_notes; i++) {
+        piece->notes[i].onset += delta;
+        if (piece->notes[i].onset < 0)
+            piece->notes[i].onset = 0;
+    }
+    SHIFT_ENTRIES(piece->tempos, piece->n_tempos, delta);
+    SHIFT_ENTRIES(piece->timesigs, piece->n_timesigs, delta);
+    SHIFT_ENTRIES(piece->keysigs, piece->n_keysigs, delta);
+    return SRNN_OK;
+}
+
+void srnn_piece_clear_timesigs(srnn_piece *piece)
+{
+    if (piece)
+        piece->n_timesigs = 0;
+}
+
+double srnn_piece_seconds_to_beat(const srnn_piece *piece, double seconds)
+{
+    double us = DEFAULT_US_PER_QUARTER, at = 0, sec = 0;
+    for (size_t i = 0; piece && i < piece->n_tempos; i++) {
+        double next = sec + (piece->tempos[i].beat - at) * us * 1e-6;
+        if (next > seconds)
+            break;
+        sec = next;
+        at = piece->tempos[i].beat;
+        us = piece->tempos[i].us_per_quarter;
+    }
+    return at + (seconds - sec) / (us * 1e-6);
+}
