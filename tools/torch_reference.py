@@ -37,6 +37,10 @@ OPTIMIZERS = [
     ("rmsprop", lambda p: torch.optim.RMSprop(p, lr=0.01)),
     ("adagrad", lambda p: torch.optim.Adagrad(p, lr=0.05)),
     ("sgd", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)),
+    # weight decay: decoupled for Adam (AdamW), L2 for the others
+    ("adamw", lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1)),
+    ("sgd_wd", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=0.05)),
+    ("rmsprop_wd", lambda p: torch.optim.RMSprop(p, lr=0.01, weight_decay=0.05)),
 ]
 
 

@@ -163,7 +163,7 @@ const char *srnn_nn_better_blas_core(void);
  * single-threaded.  The generation step has its own (srnn_nn_set_step_threads). */
 void srnn_nn_set_threads(int n);
 
-/* ---- optimizers (PyTorch's formulas and defaults, no weight decay) --------------------- */
+/* ---- optimizers (PyTorch's formulas and defaults) ---------------------------------------- */
 
 typedef enum srnn_optim_kind {
     SRNN_OPTIM_ADAM = 0,
@@ -179,6 +179,9 @@ typedef struct srnn_optim_config {
     double alpha;        /* RMSprop: 0.99 */
     double eps;          /* Adam, RMSprop: 1e-8; Adagrad: 1e-10 */
     double momentum;     /* SGD: 0 (plain SGD) or e.g. 0.9 */
+    double weight_decay; /* 0: none.  Adam: decoupled, as torch.optim.AdamW (params shrink by
+                            lr * weight_decay each step); the others: L2 added to the gradient,
+                            as their weight_decay argument in torch.optim */
 } srnn_optim_config;
 
 typedef struct srnn_optim srnn_optim;
@@ -198,6 +201,9 @@ size_t srnn_optim_state_size(const srnn_optim *opt);
 srnn_real *srnn_optim_state(srnn_optim *opt);
 int64_t srnn_optim_get_step(const srnn_optim *opt);
 void srnn_optim_set_step(srnn_optim *opt, int64_t step);
+/* The learning rate of the next steps (a schedule changes it between steps). */
+void srnn_optim_set_lr(srnn_optim *opt, double lr);
+double srnn_optim_get_lr(const srnn_optim *opt);
 /* One update of params with grads (both n_params long). */
 void srnn_optim_step(srnn_optim *opt, srnn_real *params, const srnn_real *grads);
 

@@ -1,5 +1,6 @@
-/* songrnn nn: optimizers with PyTorch's update rules (torch.optim, single-tensor path,
- * no weight decay) and clip_grad_norm_.  The state is one contiguous buffer. */
+/* songrnn nn: optimizers with PyTorch's update rules (torch.optim, single-tensor path; weight
+ * decay as AdamW's for Adam, as L2 for the others) and clip_grad_norm_.  The state is one
+ * contiguous buffer. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,8 @@ int srnn_optim_create(srnn_optim **out, const srnn_optim_config *cfg, size_t n_p
         return srnn_error_set(err, SRNN_EARG, "epsilon must be a finite number >= 0");
     if (cfg->kind == SRNN_OPTIM_SGD && !(cfg->momentum >= 0 && cfg->momentum < 1e6))
         return srnn_error_set(err, SRNN_EARG, "momentum must be >= 0");
+    if (!(cfg->weight_decay >= 0 && cfg->weight_decay < 1e6))
+        return srnn_error_set(err, SRNN_EARG, "weight decay must be a number >= 0");
     srnn_optim *o = calloc(1, sizeof *o);
     if (!o)
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
@@ -106,6 +109,17 @@ void srnn_optim_set_step(srnn_optim *opt, int64_t step)
         opt->step = step < 0 ? 0 : step;
 }
 
+void srnn_optim_set_lr(srnn_optim *opt, double lr)
+{
+    if (opt && lr >= 0 && isfinite(lr))
+        opt->cfg.lr = lr;
+}
+
+double srnn_optim_get_lr(const srnn_optim *opt)
+{
+    return opt ? opt->cfg.lr : 0;
+}
+
 void srnn_optim_step(srnn_optim *opt, srnn_real *params, const srnn_real *grads)
 {
     if (!opt || !params || !grads)
@@ -113,10 +127,17 @@ void srnn_optim_step(srnn_optim *opt, srnn_real *params, const srnn_real *grads)
     const srnn_optim_config *c = &opt->cfg;
     size_t n = opt->n;
     opt->step++;
-    real lr = (real)c->lr;
+    /* wd: AdamW's decoupled decay for Adam; for the others L2, the gradient plus wd * param
+     * (torch.optim's weight_decay), which is the gradient itself when wd is 0. */
+    real lr = (real)c->lr, wd = (real)c->weight_decay;
     switch (c->kind) {
     case SRNN_OPTIM_ADAM: {
         real *m = opt->state, *v = opt->state + n;
+        if (wd != 0) { /* AdamW: decoupled decay before the update */
+            real keep = 1 - lr * wd;
+            for (size_t i = 0; i < n; i++)
+                params[i] *= keep;
+        }
         real b1 = (real)c->beta1, b2 = (real)c->beta2, eps = (real)c->eps;
         double bc1 = 1 - pow(c->beta1, (double)opt->step);
         double bc2 = 1 - pow(c->beta2, (double)opt->step);
@@ -133,7 +154,7 @@ void srnn_optim_step(srnn_optim *opt, srnn_real *params, const srnn_real *grads)
     case SRNN_OPTIM_RMSPROP: {
         real *sq = opt->state, a = (real)c->alpha, eps = (real)c->eps;
         for (size_t i = 0; i < n; i++) {
-            real g = grads[i];
+            real g = grads[i] + wd * params[i];
             sq[i] = a * sq[i] + (1 - a) * g * g;
             params[i] -= lr * g / ((real)sqrt(sq[i]) + eps);
         }
@@ -142,7 +163,7 @@ void srnn_optim_step(srnn_optim *opt, srnn_real *params, const srnn_real *grads)
     case SRNN_OPTIM_ADAGRAD: {
         real *sum = opt->state, eps = (real)c->eps;
         for (size_t i = 0; i < n; i++) {
-            real g = grads[i];
+            real g = grads[i] + wd * params[i];
             sum[i] += g * g;
             params[i] -= lr * g / ((real)sqrt(sum[i]) + eps);
         }
@@ -151,14 +172,15 @@ void srnn_optim_step(srnn_optim *opt, srnn_real *params, const srnn_real *grads)
     case SRNN_OPTIM_SGD: {
         if (opt->state_size == 0) {
             for (size_t i = 0; i < n; i++)
-                params[i] -= lr * grads[i];
+                params[i] -= lr * (grads[i] + wd * params[i]);
             break;
         }
         real *buf = opt->state, mu = (real)c->momentum;
         /* PyTorch: the buffer starts as a copy of the first gradient */
         int first = opt->step == 1;
         for (size_t i = 0; i < n; i++) {
-            buf[i] = first ? grads[i] : mu * buf[i] + grads[i];
+            real g = grads[i] + wd * params[i];
+            buf[i] = first ? g : mu * buf[i] + g;
             params[i] -= lr * buf[i];
         }
         break;

@@ -167,13 +167,26 @@ static void run(const char *dir, const char *cell)
     CHECK(srnn_nn_backward(nn, &err) == 0);
     compare("grads2", srnn_nn_grads(nn), np, get(&f, "grads2"));
 
-    static const char *const opts[] = {"adam", "rmsprop", "adagrad", "sgd"};
-    for (int k = 0; k < 4; k++) {
+    /* The settings of tools/torch_reference.py's OPTIMIZERS, in its order. */
+    static const struct {
+        const char *name;
+        srnn_optim_kind kind;
+        double lr, momentum, weight_decay;
+    } opts[] = {
+        {"adam", SRNN_OPTIM_ADAM, 0.01, 0, 0},
+        {"rmsprop", SRNN_OPTIM_RMSPROP, 0.01, 0, 0},
+        {"adagrad", SRNN_OPTIM_ADAGRAD, 0.05, 0, 0},
+        {"sgd", SRNN_OPTIM_SGD, 0.1, 0.9, 0},
+        {"adamw", SRNN_OPTIM_ADAM, 0.01, 0, 0.1},
+        {"sgd_wd", SRNN_OPTIM_SGD, 0.1, 0.9, 0.05},
+        {"rmsprop_wd", SRNN_OPTIM_RMSPROP, 0.01, 0, 0.05},
+    };
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
         srnn_optim_config oc;
-        srnn_optim_defaults(&oc, (srnn_optim_kind)k);
-        oc.lr = k == 0 ? 0.01 : k == 1 ? 0.01 : k == 2 ? 0.05 : 0.1;
-        if (k == 3)
-            oc.momentum = 0.9;
+        srnn_optim_defaults(&oc, opts[k].kind);
+        oc.lr = opts[k].lr;
+        oc.momentum = opts[k].momentum;
+        oc.weight_decay = opts[k].weight_decay;
         srnn_optim *opt = NULL;
         CHECK(srnn_optim_create(&opt, &oc, np, &err) == 0);
         if (!opt)
@@ -189,9 +202,9 @@ static void run(const char *dir, const char *cell)
             srnn_optim_step(opt, params, srnn_nn_grads(nn));
         }
         char name[32];
-        snprintf(name, sizeof name, "norms_%s", opts[k]);
+        snprintf(name, sizeof name, "norms_%s", opts[k].name);
         compare(name, norms, 3, get(&f, name));
-        compare(opts[k], params, np, get(&f, opts[k]));
+        compare(opts[k].name, params, np, get(&f, opts[k].name));
         srnn_optim_free(opt);
     }
     free(in1), free(tg1), free(in2), free(tg2);
