@@ -108,6 +108,16 @@ const srnn_real *srnn_nn_logits(const srnn_nn *nn);
 void srnn_nn_reset_state(srnn_nn *nn);
 /* Forgets the carried state of stream b only. */
 void srnn_nn_reset_stream(srnn_nn *nn, int b);
+/* The carried state of B streams as floats (the convolution's last inputs, then each layer's
+ * hidden and cell state), for a checkpoint inside an epoch: the count for B streams, a copy
+ * out (0 and nothing written when no state of B streams is carried: it is all zeros), and a
+ * copy in (which makes it the carried state of B streams). */
+size_t srnn_nn_carried_size(const srnn_nn *nn, int B);
+int srnn_nn_carried_get(const srnn_nn *nn, int B, srnn_real *out);
+int srnn_nn_carried_set(srnn_nn *nn, int B, const srnn_real *in) SRNN_WARN_UNUSED;
+/* The dropout generator's state (4 words), saved with a checkpoint inside an epoch. */
+void srnn_nn_dropout_rng_get(const srnn_nn *nn, uint64_t state[4]);
+void srnn_nn_dropout_rng_set(srnn_nn *nn, const uint64_t state[4]);
 
 /* Dropout masks.  Normally drawn afresh at each training forward.  With fixed on, the forward
  * uses the masks as they are; srnn_nn_dropout_mask gives layer l's mask, [T][B][H] values 0 or

@@ -368,6 +368,59 @@ void srnn_nn_reset_state(srnn_nn *nn)
         free_state(nn); /* reallocated as zeros by the next forward */
 }
 
+size_t srnn_nn_carried_size(const srnn_nn *nn, int B)
+{
+    if (!nn || B <= 0)
+        return 0;
+    size_t n = nn->K > 1 ? (size_t)B * (nn->K - 1) * nn->E : 0;
+    size_t per = (size_t)B * nn->H * (nn->cfg.cell == SRNN_CELL_LSTM ? 2 : 1);
+    return n + (size_t)nn->L * per;
+}
+
+int srnn_nn_carried_get(const srnn_nn *nn, int B, srnn_real *out)
+{
+    if (!nn || !out || nn->state_B != B)
+        return 0;
+    size_t at = 0, hist = nn->K > 1 ? (size_t)B * (nn->K - 1) * nn->E : 0, BH = (size_t)B * nn->H;
+    if (hist)
+        memcpy(out, nn->hist, hist * sizeof(real)), at += hist;
+    for (int l = 0; l < nn->L; l++) {
+        memcpy(out + at, nn->la[l].hs, BH * sizeof(real)), at += BH;
+        if (nn->la[l].cs)
+            memcpy(out + at, nn->la[l].cs, BH * sizeof(real)), at += BH;
+    }
+    return 1;
+}
+
+int srnn_nn_carried_set(srnn_nn *nn, int B, const srnn_real *in)
+{
+    if (!nn || !in || B <= 0)
+        return SRNN_EARG;
+    if (ensure_state(nn, B) != 0)
+        return SRNN_ENOMEM;
+    size_t at = 0, hist = nn->K > 1 ? (size_t)B * (nn->K - 1) * nn->E : 0, BH = (size_t)B * nn->H;
+    if (hist)
+        memcpy(nn->hist, in, hist * sizeof(real)), at += hist;
+    for (int l = 0; l < nn->L; l++) {
+        memcpy(nn->la[l].hs, in + at, BH * sizeof(real)), at += BH;
+        if (nn->la[l].cs)
+            memcpy(nn->la[l].cs, in + at, BH * sizeof(real)), at += BH;
+    }
+    return SRNN_OK;
+}
+
+void srnn_nn_dropout_rng_get(const srnn_nn *nn, uint64_t state[4])
+{
+    if (nn)
+        memcpy(state, nn->rng.s, sizeof nn->rng.s);
+}
+
+void srnn_nn_dropout_rng_set(srnn_nn *nn, const uint64_t state[4])
+{
+    if (nn)
+        memcpy(nn->rng.s, state, sizeof nn->rng.s);
+}
+
 void srnn_nn_reset_stream(srnn_nn *nn, int b)
 {
     if (!nn || b < 0 || b >= nn->state_B)

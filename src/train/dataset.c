@@ -5,9 +5,17 @@
 #include "songrnn/rng.h"
 #include "songrnn/train.h"
 
+/* A piece's other versions (transpositions), one of which an epoch may take instead. */
+typedef struct variants {
+    int32_t **t; /* [n] */
+    size_t *len; /* [n] */
+    size_t n;
+} variants;
+
 struct srnn_dataset {
     int32_t **pieces; /* [n] */
     size_t *lens;     /* [n] */
+    variants *var;    /* [n] (NULL until a variant is added) */
     size_t n, cap, total;
 };
 
@@ -20,10 +28,18 @@ void srnn_dataset_free(srnn_dataset *ds)
 {
     if (!ds)
         return;
-    for (size_t i = 0; i < ds->n; i++)
+    for (size_t i = 0; i < ds->n; i++) {
         free(ds->pieces[i]);
+        for (size_t k = 0; ds->var && k < ds->var[i].n; k++)
+            free(ds->var[i].t[k]);
+        if (ds->var) {
+            free(ds->var[i].t);
+            free(ds->var[i].len);
+        }
+    }
     free(ds->pieces);
     free(ds->lens);
+    free(ds->var);
     free(ds);
 }
 
@@ -41,6 +57,13 @@ int srnn_dataset_add(srnn_dataset *ds, const int32_t *tokens, size_t n)
         if (!nl)
             return SRNN_ENOMEM;
         ds->lens = nl;
+        if (ds->var) {
+            variants *nv = realloc(ds->var, nc * sizeof *nv);
+            if (!nv)
+                return SRNN_ENOMEM;
+            memset(nv + ds->cap, 0, (nc - ds->cap) * sizeof *nv);
+            ds->var = nv;
+        }
         ds->cap = nc;
     }
     int32_t *copy = malloc((n ? n : 1) * sizeof *copy);
@@ -53,6 +76,37 @@ int srnn_dataset_add(srnn_dataset *ds, const int32_t *tokens, size_t n)
     ds->n++;
     ds->total += n;
     return SRNN_OK;
+}
+
+int srnn_dataset_add_variant(srnn_dataset *ds, size_t i, const int32_t *tokens, size_t n)
+{
+    if (!ds || i >= ds->n || (!tokens && n))
+        return SRNN_EARG;
+    if (!ds->var && !(ds->var = calloc(ds->cap, sizeof *ds->var)))
+        return SRNN_ENOMEM;
+    variants *v = &ds->var[i];
+    int32_t **nt = realloc(v->t, (v->n + 1) * sizeof *nt);
+    if (!nt)
+        return SRNN_ENOMEM;
+    v->t = nt;
+    size_t *nl = realloc(v->len, (v->n + 1) * sizeof *nl);
+    if (!nl)
+        return SRNN_ENOMEM;
+    v->len = nl;
+    int32_t *copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return SRNN_ENOMEM;
+    if (n)
+        memcpy(copy, tokens, n * sizeof *copy);
+    v->t[v->n] = copy;
+    v->len[v->n] = n;
+    v->n++;
+    return SRNN_OK;
+}
+
+size_t srnn_dataset_variants(const srnn_dataset *ds, size_t i)
+{
+    return ds && i < ds->n && ds->var ? ds->var[i].n : 0;
 }
 
 size_t srnn_dataset_pieces(const srnn_dataset *ds)
@@ -110,9 +164,16 @@ int srnn_dataset_split(const srnn_dataset *all, double frac, uint64_t seed, srnn
     for (size_t i = 0; i < n_val; i++)
         is_val[idx[i]] = 1;
     /* Both keep the corpus order, so the split alone depends on the seed. */
-    for (size_t i = 0; i < n; i++)
-        if (srnn_dataset_add(is_val[i] ? va : tr, all->pieces[i], all->lens[i]) != SRNN_OK)
+    for (size_t i = 0; i < n; i++) {
+        srnn_dataset *to = is_val[i] ? va : tr;
+        if (srnn_dataset_add(to, all->pieces[i], all->lens[i]) != SRNN_OK)
             goto oom;
+        /* Validation measures the pieces as they are: no variants there. */
+        for (size_t k = 0; !is_val[i] && k < srnn_dataset_variants(all, i); k++)
+            if (srnn_dataset_add_variant(to, to->n - 1, all->var[i].t[k], all->var[i].len[k]) !=
+                SRNN_OK)
+                goto oom;
+    }
     free(idx);
     free(is_val);
     *train = tr;
@@ -158,10 +219,31 @@ int srnn_epoch_new(srnn_epoch **out, const srnn_dataset *ds, int B, int T, uint6
         return srnn_error_set(err, SRNN_EARG, "bad batch or window size");
     srnn_epoch *ep = calloc(1, sizeof *ep);
     size_t *idx = malloc((ds->n ? ds->n : 1) * sizeof *idx);
-    if (ep)
-        ep->stream = malloc((ds->total ? ds->total : 1) * sizeof(int32_t));
-    if (!ep || !idx || !ep->stream) {
+    const int32_t **src = malloc((ds->n ? ds->n : 1) * sizeof *src);
+    size_t *len = malloc((ds->n ? ds->n : 1) * sizeof *len), total = 0;
+    if (!ep || !idx || !src || !len) {
         free(idx);
+        free(src);
+        free(len);
+        srnn_epoch_free(ep);
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    }
+    /* Each piece as it is or, in a shuffled epoch, one of its variants, all equally likely:
+     * drawn from the epoch's seed alone, so a resumed run sees the same choice. */
+    srnn_rng pick;
+    srnn_rng_seed(&pick, shuffle_seed ^ 0x7a2b6c1d3e4f5061ULL);
+    for (size_t i = 0; i < ds->n; i++) {
+        size_t k = shuffle_seed && srnn_dataset_variants(ds, i)
+                       ? (size_t)srnn_rng_below(&pick, 1 + ds->var[i].n) : 0;
+        src[i] = k ? ds->var[i].t[k - 1] : ds->pieces[i];
+        len[i] = k ? ds->var[i].len[k - 1] : ds->lens[i];
+        total += len[i];
+    }
+    ep->stream = malloc((total ? total : 1) * sizeof(int32_t));
+    if (!ep->stream) {
+        free(idx);
+        free(src);
+        free(len);
         srnn_epoch_free(ep);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
@@ -170,10 +252,12 @@ int srnn_epoch_new(srnn_epoch **out, const srnn_dataset *ds, int B, int T, uint6
     if (shuffle_seed)
         shuffle(idx, ds->n, shuffle_seed);
     for (size_t i = 0; i < ds->n; i++) {
-        memcpy(ep->stream + ep->len, ds->pieces[idx[i]], ds->lens[idx[i]] * sizeof(int32_t));
-        ep->len += ds->lens[idx[i]];
+        memcpy(ep->stream + ep->len, src[idx[i]], len[idx[i]] * sizeof(int32_t));
+        ep->len += len[idx[i]];
     }
     free(idx);
+    free(src);
+    free(len);
     ep->B = B;
     ep->T = T;
     ep->stripe = ep->len / (size_t)B;

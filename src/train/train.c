@@ -71,27 +71,31 @@ done:
     return rc;
 }
 
-/* A copy of the weights and optimizer state, to go back to (epoch boundary, best epoch). */
+/* A copy of the weights, the optimizer's and the training's state (epoch boundary, best
+ * epoch, a checkpoint), to go back to. */
 typedef struct snapshot {
-    srnn_real *params, *opt_state;
+    srnn_real *params, *opt_state, *carried;
     int64_t opt_step;
+    int has_carried;
     srnn_train_state state;
     int valid;
 } snapshot;
 
-static void snapshot_take(snapshot *s, srnn_nn *nn, srnn_optim *opt, const srnn_train_state *st)
+static void snapshot_take(snapshot *s, srnn_nn *nn, srnn_optim *opt, const srnn_train_state *st,
+                          int B)
 {
     memcpy(s->params, srnn_nn_params(nn), srnn_nn_num_params(nn) * sizeof(srnn_real));
     if (srnn_optim_state_size(opt)) /* SGD without momentum has none (NULL: memcpy UB) */
         memcpy(s->opt_state, srnn_optim_state(opt),
                srnn_optim_state_size(opt) * sizeof(srnn_real));
     s->opt_step = srnn_optim_get_step(opt);
+    s->has_carried = st->window > 0 && srnn_nn_carried_get(nn, B, s->carried);
     s->state = *st;
     s->valid = 1;
 }
 
 static void snapshot_restore(const snapshot *s, srnn_nn *nn, srnn_optim *opt,
-                             srnn_train_state *st)
+                             srnn_train_state *st, int B)
 {
     memcpy(srnn_nn_params(nn), s->params, srnn_nn_num_params(nn) * sizeof(srnn_real));
     if (srnn_optim_state_size(opt))
@@ -99,20 +103,50 @@ static void snapshot_restore(const snapshot *s, srnn_nn *nn, srnn_optim *opt,
                srnn_optim_state_size(opt) * sizeof(srnn_real));
     srnn_optim_set_step(opt, s->opt_step);
     *st = s->state;
+    srnn_nn_reset_state(nn);
+    if (s->has_carried && srnn_nn_carried_set(nn, B, s->carried) != SRNN_OK)
+        st->window = 0; /* no room for the carried state: back to the epoch's start */
 }
 
-static int snapshot_alloc(snapshot *s, srnn_nn *nn, srnn_optim *opt)
+static int snapshot_alloc(snapshot *s, srnn_nn *nn, srnn_optim *opt, int B)
 {
     memset(s, 0, sizeof *s);
     s->params = malloc((srnn_nn_num_params(nn) + 1) * sizeof(srnn_real));
     s->opt_state = malloc((srnn_optim_state_size(opt) + 1) * sizeof(srnn_real));
-    return s->params && s->opt_state ? 0 : -1;
+    s->carried = malloc((srnn_nn_carried_size(nn, B) + 1) * sizeof(srnn_real));
+    return s->params && s->opt_state && s->carried ? 0 : -1;
 }
 
 static void snapshot_free(snapshot *s)
 {
     free(s->params);
     free(s->opt_state);
+    free(s->carried);
+}
+
+double srnn_train_lr(const srnn_trainer_opts *o, int64_t step, double progress, double lr_scale)
+{
+    double lr = o->lr;
+    if (o->warmup > 0 && step < o->warmup)
+        lr *= (double)(step + 1) / o->warmup;
+    if (o->schedule == SRNN_LR_COSINE) {
+        double p = progress < 0 ? 0 : progress > 1 ? 1 : progress;
+        lr *= o->min_lr + (1 - o->min_lr) * 0.5 * (1 + cos(M_PI * p));
+    } else if (o->schedule == SRNN_LR_PLATEAU) {
+        lr *= lr_scale > 0 ? lr_scale : 1;
+    }
+    return lr;
+}
+
+/* Fails training with a divergence message (the caller restores the last good state). */
+static void diverged(srnn_error *err, const char *what, double x, int64_t step, int64_t epoch,
+                     size_t w)
+{
+    srnn_error_set(err, SRNN_EINPUT,
+                   "the %s became %s at step %lld (epoch %lld, batch %zu): try a lower --lr "
+                   "or --clip",
+                   what, isnan(x) ? "NaN" : "infinite", (long long)step + 1,
+                   (long long)epoch + 1, w + 1);
 }
 
 int srnn_train_run(srnn_nn *nn, srnn_optim *opt, const srnn_dataset *train,
@@ -135,7 +169,8 @@ int srnn_train_run(srnn_nn *nn, srnn_optim *opt, const srnn_dataset *train,
     int *in = malloc((size_t)B * T * sizeof *in), *tg = malloc((size_t)B * T * sizeof *tg);
     snapshot boundary = {0}, best = {0};
     int rc = SRNN_OK;
-    if (!in || !tg || snapshot_alloc(&boundary, nn, opt) || snapshot_alloc(&best, nn, opt)) {
+    if (!in || !tg || snapshot_alloc(&boundary, nn, opt, B) ||
+        snapshot_alloc(&best, nn, opt, B)) {
         rc = srnn_error_set(err, SRNN_ENOMEM, "out of memory");
         goto done;
     }
@@ -143,23 +178,50 @@ int srnn_train_run(srnn_nn *nn, srnn_optim *opt, const srnn_dataset *train,
     double t_start = now_seconds();
     while (state->epoch < o->epochs) {
         int64_t e = state->epoch; /* 0-based number of the epoch running */
-        snapshot_take(&boundary, nn, opt, state);
+        int resumed = state->window > 0;
         srnn_epoch *ep;
         if ((rc = srnn_epoch_new(&ep, train, B, T, srnn_epoch_seed(o->seed, e), err)) != SRNN_OK)
             goto done;
         size_t windows = srnn_epoch_windows(ep);
         srnn_nn_set_training(nn, 1);
-        srnn_nn_seed_dropout(nn, srnn_epoch_seed(o->seed ^ 0xd20b07ULL, e));
-        srnn_nn_reset_state(nn);
-        double t_epoch = now_seconds(), sum = 0;
-        size_t correct = 0, done_w = 0;
+        if (resumed && (size_t)state->window <= windows) {
+            /* Inside the epoch: its dropout stream and the carried state go on. */
+            srnn_nn_dropout_rng_set(nn, state->dropout_rng);
+        } else {
+            state->window = 0;
+            state->loss_sum = 0;
+            state->correct = 0;
+            state->epoch_seconds = 0;
+            srnn_nn_seed_dropout(nn, srnn_epoch_seed(o->seed ^ 0xd20b07ULL, e));
+            srnn_nn_reset_state(nn);
+        }
+        snapshot_take(&boundary, nn, opt, state, B);
+        double t_epoch = now_seconds() - state->epoch_seconds, t_check = now_seconds();
         int stop_now = 0;
-        for (size_t w = 0; w < windows; w++) {
+        for (size_t w = (size_t)state->window; w < windows; w++) {
             if (hooks->stop && *hooks->stop) {
-                snapshot_restore(&boundary, nn, opt, state);
+                srnn_nn_dropout_rng_get(nn, state->dropout_rng);
+                state->epoch_seconds = now_seconds() - t_epoch;
+                if (hooks->checkpoint) {
+                    if (hooks->checkpoint(state, hooks->ud) != 0) {
+                        rc = srnn_error_set(err, SRNN_EIO, "could not save the checkpoint");
+                        srnn_epoch_free(ep);
+                        goto done;
+                    }
+                } else {
+                    snapshot_restore(&boundary, nn, opt, state, B);
+                }
                 *end = SRNN_TRAIN_INTERRUPTED;
                 srnn_epoch_free(ep);
                 goto done;
+            }
+            double now = now_seconds();
+            if (o->lr > 0) {
+                double p = o->epochs > 0 ? ((double)e + (double)w / (double)windows) / o->epochs
+                                         : 0;
+                if (o->max_seconds > 0 && (now - t_start) / o->max_seconds > p)
+                    p = (now - t_start) / o->max_seconds;
+                srnn_optim_set_lr(opt, srnn_train_lr(o, state->step, p, state->lr_scale));
             }
             srnn_epoch_window(ep, w, in, tg);
             srnn_real loss;
@@ -169,42 +231,31 @@ int srnn_train_run(srnn_nn *nn, srnn_optim *opt, const srnn_dataset *train,
                 srnn_epoch_free(ep);
                 goto done;
             }
-            if (!isfinite(loss)) {
-                snapshot_restore(&boundary, nn, opt, state);
+            double norm = isfinite(loss) ? srnn_clip_grad_norm(srnn_nn_grads(nn),
+                                                               srnn_nn_num_params(nn),
+                                                               o->clip > 0 ? o->clip : 0)
+                                         : 0;
+            if (!isfinite(loss) || !isfinite(norm)) {
+                diverged(err, isfinite(loss) ? "gradient" : "loss", isfinite(loss) ? norm : loss,
+                         state->step, e, w);
+                snapshot_restore(&boundary, nn, opt, state, B);
                 *end = SRNN_TRAIN_DIVERGED;
-                srnn_error_set(err, SRNN_EINPUT,
-                               "the loss became %s at step %lld (epoch %lld, batch %zu): "
-                               "try a lower --lr or --clip",
-                               isnan(loss) ? "NaN" : "infinite",
-                               (long long)state->step + 1, (long long)e + 1, w + 1);
-                srnn_epoch_free(ep);
-                goto done;
-            }
-            double norm = srnn_clip_grad_norm(srnn_nn_grads(nn), srnn_nn_num_params(nn),
-                                              o->clip > 0 ? o->clip : 0);
-            if (!isfinite(norm)) {
-                snapshot_restore(&boundary, nn, opt, state);
-                *end = SRNN_TRAIN_DIVERGED;
-                srnn_error_set(err, SRNN_EINPUT,
-                               "the gradient became %s at step %lld (epoch %lld, batch %zu): "
-                               "try a lower --lr or --clip",
-                               isnan(norm) ? "NaN" : "infinite",
-                               (long long)state->step + 1, (long long)e + 1, w + 1);
                 srnn_epoch_free(ep);
                 goto done;
             }
             srnn_optim_step(opt, srnn_nn_params(nn), srnn_nn_grads(nn));
             state->step++;
-            sum += loss;
-            correct += count_correct(srnn_nn_logits(nn), tg, B, T, V);
-            done_w++;
+            state->loss_sum += loss;
+            state->correct += count_correct(srnn_nn_logits(nn), tg, B, T, V);
+            state->window = (int64_t)w + 1;
+            size_t done_w = w + 1;
 
-            double now = now_seconds();
+            now = now_seconds();
             if (hooks->progress) {
                 double el = now - t_epoch;
                 srnn_train_progress p = {
                     .epoch = e + 1, .epochs = o->epochs, .batch = done_w, .batches = windows,
-                    .loss = sum / (double)done_w,
+                    .loss = state->loss_sum / (double)done_w,
                     .tokens_per_s = el > 0 ? (double)done_w * B * T / el : 0,
                 };
                 double per_batch = el / (double)done_w;
@@ -219,32 +270,54 @@ int srnn_train_run(srnn_nn *nn, srnn_optim *opt, const srnn_dataset *train,
                 stop_now = 1;
                 break;
             }
+            if (hooks->checkpoint && o->checkpoint_seconds > 0 && done_w < windows &&
+                now - t_check >= o->checkpoint_seconds) {
+                srnn_nn_dropout_rng_get(nn, state->dropout_rng);
+                state->epoch_seconds = now - t_epoch;
+                if (hooks->checkpoint(state, hooks->ud) != 0) {
+                    rc = srnn_error_set(err, SRNN_EIO, "could not save the checkpoint after "
+                                                       "batch %zu of epoch %lld",
+                                        done_w, (long long)e + 1);
+                    srnn_epoch_free(ep);
+                    goto done;
+                }
+                /* A later divergence goes back here, not to the epoch's start. */
+                snapshot_take(&boundary, nn, opt, state, B);
+                t_check = now_seconds();
+            }
         }
         srnn_epoch_free(ep);
 
+        size_t done_w = (size_t)state->window;
         srnn_epoch_stats s = {.epoch = e + 1};
-        s.train_loss = done_w ? sum / (double)done_w : NAN;
-        s.train_acc = done_w ? (double)correct / ((double)done_w * B * T) : NAN;
+        s.train_loss = done_w ? state->loss_sum / (double)done_w : NAN;
+        s.train_acc = done_w ? (double)state->correct / ((double)done_w * B * T) : NAN;
         s.tokens = (uint64_t)done_w * (uint64_t)B * (uint64_t)T;
         s.partial = stop_now && done_w < windows;
         if ((rc = srnn_train_evaluate(nn, val, B, T, &s.val_loss, &s.val_acc, err)) != SRNN_OK)
             goto done;
         s.seconds = now_seconds() - t_epoch;
         state->epoch = e + 1;
+        state->window = 0;
+        state->loss_sum = 0;
+        state->correct = 0;
+        state->epoch_seconds = 0;
         double judged = isnan(s.val_loss) ? s.train_loss : s.val_loss;
         if (state->best_val_loss == 0 || judged < state->best_val_loss) {
             state->best_val_loss = judged;
             state->bad_epochs = 0;
             s.improved = 1;
-            snapshot_take(&best, nn, opt, state);
+            snapshot_take(&best, nn, opt, state, B);
         } else {
             state->bad_epochs++;
+            if (o->schedule == SRNN_LR_PLATEAU)
+                state->lr_scale = 0.5 * (state->lr_scale > 0 ? state->lr_scale : 1);
         }
         int patience_out = o->patience > 0 && state->bad_epochs >= o->patience;
         if (patience_out && best.valid) {
             /* Keep the best model: its weights, with the counters of now. */
             srnn_train_state keep = *state;
-            snapshot_restore(&best, nn, opt, state);
+            snapshot_restore(&best, nn, opt, state, B);
             *state = keep;
         }
         if (hooks->epoch_end && hooks->epoch_end(&s, state, hooks->ud) != 0) {
