@@ -7,7 +7,8 @@
  *  2. srnn_model (opaque): config + vocabulary + network (+ optimizer state, history), saved
  *     and loaded through layer 1.
  *
- * File format, version 1 (all integers little-endian, floats IEEE-754 little-endian):
+ * File format, version 2 (all integers little-endian, floats IEEE-754 little-endian; version 1,
+ * of songrnn 0.1, is the same without the keys and the cary section it added, and is read):
  *
  *   offset 0   12 bytes  magic "\x89songrnn\r\n\x1a\n"  (catches text-mode transfers)
  *          12  u32       format version
@@ -25,7 +26,9 @@
  *   HIST  u32 n, u32 record size (48), n records: f64 train loss, val loss, train acc,
  *         val acc, seconds, u64 tokens.
  *   PRIM  u32 n, u32 length, n x length u32 tokens: windows of the training data that
- *         `generate` starts from when it is given no primer (optional). */
+ *         `generate` starts from when it is given no primer (optional).
+ *   cary  u32 B, u64 n, n float32: the network's carried state of B training streams, for a
+ *         checkpoint inside an epoch (ancillary: an older reader skips it). */
 #ifndef SONGRNN_MODEL_H
 #define SONGRNN_MODEL_H
 
@@ -34,7 +37,7 @@
 
 #include "songrnn/common.h"
 
-#define SRNN_MODELFILE_VERSION 1
+#define SRNN_MODELFILE_VERSION 2
 
 /* ---- layer 1: the file's contents --------------------------------------------------------- */
 
@@ -54,6 +57,11 @@ typedef struct srnn_model_tokcfg {
     int grid;          /* notes mode: grid steps per quarter note */
     int max_vocab;     /* notes mode: vocabulary bound */
     int velocity_bins; /* notes mode: 0 none */
+    int tokens;        /* notes mode: srnn_notes_tokens (0 metric, 1 timeshift) */
+    int velocity_scale; /* notes mode: srnn_velocity_scale (0 quantile, 1 fixed) */
+    int transpose;     /* notes mode: transposition augmentation, +-semitones; 0 none */
+    int pitch_min, pitch_max; /* the pitches training saw (transpositions included); 0 and 0:
+                                 unknown (files of format 1), all of 0..127 */
 } srnn_model_tokcfg;
 
 /* What a later `train --resume` needs to go on where training stopped. */
@@ -73,6 +81,18 @@ typedef struct srnn_model_traincfg {
     uint64_t rng_state[4];
     double best_val_loss; /* for early stopping across resumes; 0 when none yet */
     int bad_epochs;       /* epochs since the best validation loss */
+    int lr_schedule;      /* srnn_lr_schedule of train.h: 0 constant, 1 cosine, 2 plateau */
+    int warmup;           /* warm-up steps */
+    double min_lr;        /* cosine floor, a fraction of lr */
+    double weight_decay;
+    double checkpoint_minutes; /* 0: only at epoch ends */
+    /* inside an epoch (srnn_train_state of train.h); all 0 at an epoch boundary */
+    int64_t window;
+    double loss_sum;
+    uint64_t correct;
+    double epoch_seconds;
+    uint64_t dropout_rng[4];
+    double lr_scale;
 } srnn_model_traincfg;
 
 typedef struct srnn_model_config {
@@ -108,6 +128,9 @@ typedef struct srnn_modelfile {
     size_t n_history;
     uint32_t *primers; /* [n_primers][primer_len]; NULL and 0: none */
     size_t n_primers, primer_len;
+    float *carried; /* the carried state of carried_B streams; NULL and 0: none */
+    size_t n_carried;
+    int carried_B;
 } srnn_modelfile;
 
 void srnn_modelfile_release(srnn_modelfile *mf);
@@ -169,6 +192,12 @@ int srnn_model_optim_create(srnn_model *model, srnn_optim **out, srnn_error *err
 /* Per-epoch training history. */
 const srnn_history_entry *srnn_model_history(const srnn_model *model, size_t *n);
 int srnn_model_history_add(srnn_model *model, const srnn_history_entry *entry) SRNN_WARN_UNUSED;
+
+/* The network's carried training state of B streams, saved by srnn_model_save with the
+ * optimizer for a checkpoint inside an epoch (train.window > 0) and restored by load; set it
+ * before saving (copied; NULL clears it). */
+int srnn_model_set_carried(srnn_model *model, const float *state, size_t n, int B)
+    SRNN_WARN_UNUSED;
 
 /* Windows of training tokens to start generation from (copied): n windows of len tokens. */
 int srnn_model_set_primers(srnn_model *model, const int32_t *tokens, size_t n, size_t len)

@@ -21,6 +21,9 @@ struct srnn_model {
     size_t n_history, cap_history;
     uint32_t *primers; /* [n_primers][primer_len] */
     size_t n_primers, primer_len;
+    float *carried; /* the carried training state of carried_B streams, or NULL */
+    size_t n_carried;
+    int carried_B;
 };
 
 size_t srnn_model_count_params(const srnn_model_netcfg *n)
@@ -82,6 +85,7 @@ void srnn_model_free(srnn_model *m)
     srnn_optim_free(m->optim);
     free(m->history);
     free(m->primers);
+    free(m->carried);
     free(m);
 }
 
@@ -197,6 +201,11 @@ int srnn_model_encode(const srnn_model *m, int with_optimizer, unsigned char **b
     mf.primers = m->primers;
     mf.n_primers = m->n_primers;
     mf.primer_len = m->primer_len;
+    if (with_optimizer && m->cfg.train.window > 0) { /* a checkpoint inside an epoch */
+        mf.carried = m->carried;
+        mf.n_carried = m->n_carried;
+        mf.carried_B = m->carried_B;
+    }
     rc = srnn_modelfile_encode(&mf, bytes, size, err);
     free(mf.vocab);
     return rc;
@@ -292,6 +301,23 @@ static int from_file(srnn_modelfile *mf, srnn_model **out, srnn_error *err)
     m->primer_len = mf->primer_len;
     mf->primers = NULL;
     mf->n_primers = mf->primer_len = 0;
+    /* The carried state of a checkpoint inside an epoch goes back into the network. */
+    if (mf->carried && cfg->train.window > 0) {
+        if (mf->n_carried != srnn_nn_carried_size(m->net, mf->carried_B)) {
+            rc = srnn_error_set(err, SRNN_EINPUT, "damaged model file: carried state of %zu "
+                                "floats where %d streams have %zu", mf->n_carried,
+                                mf->carried_B, srnn_nn_carried_size(m->net, mf->carried_B));
+            goto fail;
+        }
+        if ((rc = srnn_nn_carried_set(m->net, mf->carried_B, mf->carried)) != SRNN_OK) {
+            srnn_error_set(err, rc, "out of memory");
+            goto fail;
+        }
+        m->carried = mf->carried;
+        m->n_carried = mf->n_carried;
+        m->carried_B = mf->carried_B;
+        mf->carried = NULL;
+    }
     *out = m;
     return SRNN_OK;
 fail:
@@ -385,6 +411,23 @@ int srnn_model_history_add(srnn_model *m, const srnn_history_entry *e)
         m->cap_history = nc;
     }
     m->history[m->n_history++] = *e;
+    return SRNN_OK;
+}
+
+int srnn_model_set_carried(srnn_model *m, const float *state, size_t n, int B)
+{
+    if (!m || (state && (n == 0 || B <= 0)))
+        return SRNN_EARG;
+    float *c = NULL;
+    if (state) {
+        if (!(c = malloc(n * sizeof *c)))
+            return SRNN_ENOMEM;
+        memcpy(c, state, n * sizeof *c);
+    }
+    free(m->carried);
+    m->carried = c;
+    m->n_carried = state ? n : 0;
+    m->carried_B = state ? B : 0;
     return SRNN_OK;
 }
 

@@ -128,6 +128,17 @@ int srnn_model_config_check(const srnn_model_config *cfg, srnn_error *err)
         !isfinite(t->eps) || t->lr < 0 || t->clip < 0 ||
         t->val_split < 0 || t->val_split >= 1 || t->max_seconds < 0 || cfg->tempo < 0)
         return srnn_error_set(err, SRNN_EINPUT, "training setting out of range");
+    if (t->lr_schedule < 0 || t->lr_schedule > 2 || t->warmup < 0 || !(t->min_lr >= 0) ||
+        !(t->min_lr <= 1) || !(t->weight_decay >= 0) || !isfinite(t->weight_decay) ||
+        !(t->checkpoint_minutes >= 0) || !isfinite(t->checkpoint_minutes) || t->window < 0 ||
+        !isfinite(t->loss_sum) || !(t->epoch_seconds >= 0) || !isfinite(t->epoch_seconds) ||
+        !(t->lr_scale >= 0) || !(t->lr_scale <= 1))
+        return srnn_error_set(err, SRNN_EINPUT, "training schedule out of range");
+    const srnn_model_tokcfg *k = &cfg->tok;
+    if (k->tokens < 0 || k->tokens > 1 || k->velocity_scale < 0 || k->velocity_scale > 1 ||
+        k->transpose < 0 || k->transpose > 12 || k->pitch_min < 0 || k->pitch_max > 127 ||
+        k->pitch_min > k->pitch_max)
+        return srnn_error_set(err, SRNN_EINPUT, "token setting out of range");
     return SRNN_OK;
 }
 
@@ -183,6 +194,26 @@ static const field FIELDS[] = {
     {"best_val_loss", F_F64, OFF(train.best_val_loss), 0, 0},
     {"bad_epochs", F_INT, OFF(train.bad_epochs), 0, 0},
     {"tempo", F_F64, OFF(tempo), 0, 0},
+    /* format 2 */
+    {"tokens", F_INT, OFF(tok.tokens), 0, 0},
+    {"velocity_scale", F_INT, OFF(tok.velocity_scale), 0, 0},
+    {"transpose", F_INT, OFF(tok.transpose), 0, 0},
+    {"pitch_min", F_INT, OFF(tok.pitch_min), 0, 0},
+    {"pitch_max", F_INT, OFF(tok.pitch_max), 0, 0},
+    {"lr_schedule", F_INT, OFF(train.lr_schedule), 0, 0},
+    {"warmup", F_INT, OFF(train.warmup), 0, 0},
+    {"min_lr", F_F64, OFF(train.min_lr), 0, 0},
+    {"weight_decay", F_F64, OFF(train.weight_decay), 0, 0},
+    {"checkpoint_minutes", F_F64, OFF(train.checkpoint_minutes), 0, 0},
+    {"window", F_I64, OFF(train.window), 0, 0},
+    {"loss_sum", F_F64, OFF(train.loss_sum), 0, 0},
+    {"correct", F_U64, OFF(train.correct), 0, 0},
+    {"epoch_seconds", F_F64, OFF(train.epoch_seconds), 0, 0},
+    {"dropout_rng0", F_U64, OFF(train.dropout_rng[0]), 0, 0},
+    {"dropout_rng1", F_U64, OFF(train.dropout_rng[1]), 0, 0},
+    {"dropout_rng2", F_U64, OFF(train.dropout_rng[2]), 0, 0},
+    {"dropout_rng3", F_U64, OFF(train.dropout_rng[3]), 0, 0},
+    {"lr_scale", F_F64, OFF(train.lr_scale), 0, 0},
 };
 #define N_FIELDS (sizeof FIELDS / sizeof FIELDS[0])
 
@@ -422,6 +453,13 @@ int srnn_modelfile_encode(const srnn_modelfile *mf, unsigned char **out, size_t 
             w_u32(&w, mf->primers[i]);
         w_section_end(&w, at);
     }
+    if (mf->carried && mf->n_carried && mf->carried_B > 0) {
+        at = w_section_begin(&w, "cary");
+        w_u32(&w, (uint32_t)mf->carried_B);
+        w_u64(&w, mf->n_carried);
+        w_floats(&w, mf->carried, mf->n_carried);
+        w_section_end(&w, at);
+    }
 
     w_reserve(&w, TRAILER_SIZE);
     if (w.failed) {
@@ -651,13 +689,14 @@ void srnn_modelfile_release(srnn_modelfile *mf)
     free(mf->opt_state);
     free(mf->history);
     free(mf->primers);
+    free(mf->carried);
     memset(mf, 0, sizeof *mf);
 }
 
-enum { S_CONF, S_VOCB, S_PARM, S_OPTS, S_HIST, S_PRIM, S_COUNT };
-static const char TAGS[S_COUNT][5] = {"CONF", "VOCB", "PARM", "OPTS", "HIST", "PRIM"};
+enum { S_CONF, S_VOCB, S_PARM, S_OPTS, S_HIST, S_PRIM, S_CARY, S_COUNT };
+static const char TAGS[S_COUNT][5] = {"CONF", "VOCB", "PARM", "OPTS", "HIST", "PRIM", "cary"};
 static const char *const NAMES[S_COUNT] = {"config", "vocabulary", "weights", "optimizer state",
-                                           "history", "primers"};
+                                           "history", "primers", "carried state"};
 
 static int decode_sections(rbuf *body, srnn_modelfile *mf, srnn_error *err)
 {
@@ -717,6 +756,14 @@ static int decode_sections(rbuf *body, srnn_modelfile *mf, srnn_error *err)
         case S_PRIM:
             rc = d_primers(&sec, mf, err);
             break;
+        case S_CARY: {
+            uint32_t B;
+            if (r_u32(&sec, &B) || B == 0 || B > (1u << 20))
+                return bad(err, "carried state damaged");
+            rc = d_floats(&sec, &mf->carried, &mf->n_carried, "carried state", err);
+            mf->carried_B = (int)B;
+            break;
+        }
         }
         if (rc)
             return rc;

@@ -180,9 +180,9 @@ static void test_roundtrip(void)
             CHECK(b.n_primers == 3 && b.primer_len == 4 && b.primers &&
                   b.primers[0] == 1 && b.primers[11] == 34);
         }
-        /* The header by hand: magic, version 1, total size. */
+        /* The header by hand: magic, version 2, total size. */
         CHECK(n > 28 && memcmp(bytes, "\x89songrnn\r\n\x1a\n", 12) == 0);
-        CHECK(bytes[12] == 1 && bytes[13] == 0 && bytes[14] == 0 && bytes[15] == 0);
+        CHECK(bytes[12] == 2 && bytes[13] == 0 && bytes[14] == 0 && bytes[15] == 0);
         uint64_t total = 0;
         for (int i = 0; i < 8; i++)
             total |= (uint64_t)bytes[16 + i] << (8 * i);
@@ -510,13 +510,13 @@ static void test_handmade(void)
     srnn_modelfile_release(&mf);
 
     /* A newer format version is refused as such; version 0 as damage. */
-    tb_header(&b, 2);
+    tb_header(&b, 3);
     tb_conf(&b, CONF_EXTRA_NONE);
     tb_vocab(&b);
     tb_params(&b, 6, 6);
     tb_finish(&b);
     CHECK(decodes(&b, &mf, &err) == SRNN_EINPUT);
-    CHECK_MSG(strstr(err.msg, "version 2 is newer") != NULL, "%s", err.msg);
+    CHECK_MSG(strstr(err.msg, "version 3 is newer") != NULL, "%s", err.msg);
     b.p[12] = 0;
     b.n -= 4;
     tb_finish(&b);
