@@ -68,7 +68,10 @@ typedef struct srnn_mode_opts {
     const char *prime;        /* srnn_mode_primer: start from this file's opening */
     const char *prime_text;   /* srnn_mode_primer: or from this text (abc; "\n" escapes) */
     /* output */
-    double tempo;             /* beats a minute; 0: the model's corpus tempo, else 120 */
+    double tempo;             /* beats a minute for every output; 0: not given */
+    double corpus_tempo;      /* output without a tempo of its own when tempo is 0: the tempo
+                               * the model learned (srnn_model_get_config(model)->tempo);
+                               * 0: 120 */
     int program;              /* General MIDI program; -1: the piece's or the default */
     const char *soundfont;    /* .wav output; NULL: the mode's own font, else a GM font */
     int verbose;              /* the synthesizer's own messages on stderr */
@@ -182,7 +185,8 @@ int srnn_docs_take_piece(srnn_docs *docs, size_t i, const srnn_mode_opts *o, srn
 int srnn_mode_to_text(const srnn_mode_def *m, const srnn_vocab *v, const int32_t *toks,
                       size_t n, char **text, srnn_error *err) SRNN_WARN_UNUSED;
 /* Tokens as music, for MIDI, audio and live play (o: melody_only, tabla_map; may be NULL).  A
- * piece without a tempo map is to be played at srnn_mode_output_bpm. */
+ * piece without a tempo map is to be played at srnn_mode_output_bpm, one with a tempo map (an
+ * ABC Q: field) at its own unless o->tempo is given. */
 int srnn_mode_to_piece(const srnn_mode_def *m, const srnn_vocab *v, const int32_t *toks,
                        size_t n, const srnn_mode_opts *o, srnn_piece **out, srnn_error *err)
     SRNN_WARN_UNUSED;
@@ -192,16 +196,16 @@ int srnn_mode_token_strings(const srnn_vocab *v, const int32_t *toks, size_t n, 
 
 /* Whether srnn_mode_write writes this path: .mid/.midi, .wav, or the mode's text_ext. */
 int srnn_mode_can_write(const srnn_mode_def *m, const char *path);
-/* Writes tokens to path in the format its extension asks for: MIDI (format 1, title "songrnn"
- * when the piece has none), WAV (rendered offline through FluidSynth with o->soundfont, else
- * srnn_mode_soundfont, else a GM font found without flags), or the mode's text.  A piece that
- * brings its tempo (an ABC Q: field) keeps it unless o->tempo is given. */
-int srnn_mode_write(const srnn_mode_def *m, const struct srnn_model *model,
-                    const srnn_mode_opts *o, const char *path, const int32_t *toks, size_t n,
-                    srnn_mode_error *err) SRNN_WARN_UNUSED;
-/* The tempo output gets: o->tempo, else the model's corpus tempo, else 120 (model may be
- * NULL). */
-double srnn_mode_output_bpm(const struct srnn_model *model, const srnn_mode_opts *o);
+/* Writes tokens of vocabulary v to path in the format its extension asks for: MIDI (format 1,
+ * title "songrnn" when the piece has none, o->program), WAV (rendered offline through
+ * FluidSynth with o->soundfont, else srnn_mode_soundfont, else a GM font found without
+ * flags), or the mode's text.  A piece that brings its tempo (an ABC Q: field) keeps it unless
+ * o->tempo is given; others get srnn_mode_output_bpm. */
+int srnn_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *o,
+                    const char *path, const int32_t *toks, size_t n, srnn_mode_error *err)
+    SRNN_WARN_UNUSED;
+/* The tempo output gets: o->tempo, else o->corpus_tempo, else 120. */
+double srnn_mode_output_bpm(const srnn_mode_opts *o);
 
 /* ---- models and generation ----------------------------------------------------------------- */
 

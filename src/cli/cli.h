@@ -46,8 +46,8 @@ void cli_print_vocab_stats(const srnn_docs_stats *st);
 /* srnn_mode_can_write and srnn_mode_write, and "-": the mode's text on stdout.  Writing
  * reports and returns -1 on failure. */
 int cli_mode_can_write(const srnn_mode_def *m, const char *path);
-int cli_mode_write(const srnn_mode_def *m, const struct srnn_model *model,
-                   const srnn_mode_opts *mo, const char *path, const int32_t *toks, size_t n);
+int cli_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *mo,
+                   const char *path, const int32_t *toks, size_t n);
 
 /* Lower-case extension of path without the dot ("" when none), in a static buffer. */
 const char *cli_extension(const char *path);

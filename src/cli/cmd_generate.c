@@ -47,6 +47,7 @@ int cmd_generate(int argc, char **argv)
         cli_mode_report(&merr);
         return EXIT_ERROR;
     }
+    mo.corpus_tempo = srnn_model_get_config(m)->tempo;
     srnn_nn_set_step_threads(srnn_model_net(m), o.threads); /* 0: as many as help */
     int status = EXIT_OK;
     if (!cli_mode_can_write(mode, o.output)) {
@@ -98,7 +99,7 @@ int cmd_generate(int argc, char **argv)
         } else {
             /* toks = <start>, primer, continuation: keep what belongs to the output. */
             size_t skip = keep ? 0 : 1 + n_primer;
-            if (cli_mode_write(mode, m, &mo, path, toks + skip, n - skip) != 0)
+            if (cli_mode_write(mode, srnn_model_vocab(m), &mo, path, toks + skip, n - skip) != 0)
                 status = EXIT_ERROR;
             else if (!o.quiet && strcmp(path, "-") != 0)
                 fprintf(stderr, "songrnn: wrote %s\n", path);

@@ -88,7 +88,7 @@ static int live_push(live_gen *g, double until)
         return 0; /* text modes: an unfinished tune may not parse yet */
     }
     double bpm = g->o->tempo > 0 || srnn_piece_tempo_count(p) == 0
-                     ? srnn_mode_output_bpm(g->model, g->o) : 0;
+                     ? srnn_mode_output_bpm(g->o) : 0;
     srnn_synth_events_opts eo = {bpm, g->o->program};
     srnn_synth_event *ev = NULL;
     size_t nev = 0;
@@ -157,6 +157,7 @@ static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
         cli_mode_report(&merr);
         return EXIT_ERROR;
     }
+    mo.corpus_tempo = srnn_model_get_config(m)->tempo;
     int status = EXIT_OK;
     uint64_t seed = o->seed >= 0 ? (uint64_t)o->seed : (uint64_t)time(NULL);
     int32_t *primer = NULL, *toks = NULL;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "songrnn/model.h"
 
 static void report_cb(void *ud, const char *label, const srnn_error *err)
 {
@@ -81,12 +80,12 @@ int cli_mode_can_write(const srnn_mode_def *m, const char *path)
     return strcmp(path, "-") == 0 || srnn_mode_can_write(m, path);
 }
 
-int cli_mode_write(const srnn_mode_def *m, const struct srnn_model *model,
-                   const srnn_mode_opts *mo, const char *path, const int32_t *toks, size_t n)
+int cli_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *mo,
+                   const char *path, const int32_t *toks, size_t n)
 {
     if (strcmp(path, "-") != 0) {
         srnn_mode_error err;
-        if (srnn_mode_write(m, model, mo, path, toks, n, &err) != SRNN_OK) {
+        if (srnn_mode_write(m, v, mo, path, toks, n, &err) != SRNN_OK) {
             cli_mode_report(&err);
             return -1;
         }
@@ -94,7 +93,7 @@ int cli_mode_write(const srnn_mode_def *m, const struct srnn_model *model,
     }
     srnn_error err = {0};
     char *s = NULL;
-    if (srnn_mode_to_text(m, srnn_model_vocab(model), toks, n, &s, &err) != SRNN_OK) {
+    if (srnn_mode_to_text(m, v, toks, n, &s, &err) != SRNN_OK) {
         cli_report(path, &err);
         return -1;
     }

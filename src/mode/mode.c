@@ -430,12 +430,11 @@ int srnn_mode_token_strings(const srnn_vocab *v, const int32_t *toks, size_t n, 
     return SRNN_OK;
 }
 
-double srnn_mode_output_bpm(const srnn_model *model, const srnn_mode_opts *o)
+double srnn_mode_output_bpm(const srnn_mode_opts *o)
 {
     if (o->tempo > 0)
         return o->tempo;
-    double t = model ? srnn_model_get_config(model)->tempo : 0;
-    return t > 0 ? t : 120;
+    return o->corpus_tempo > 0 ? o->corpus_tempo : 120;
 }
 
 int srnn_mode_can_write(const srnn_mode_def *m, const char *path)
@@ -469,10 +468,9 @@ const char *srnn_mode_soundfont_for(const char *path, const srnn_mode_opts *o)
     return m ? srnn_mode_soundfont(m, o) : NULL;
 }
 
-int srnn_mode_write(const srnn_mode_def *m, const srnn_model *model, const srnn_mode_opts *o,
+int srnn_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *o,
                     const char *path, const int32_t *toks, size_t n, srnn_mode_error *err)
 {
-    const srnn_vocab *v = srnn_model_vocab(model);
     srnn_error e = {0};
     char ebuf[16];
     const char *ext = srnn_mode_extension(path, ebuf);
@@ -491,8 +489,7 @@ int srnn_mode_write(const srnn_mode_def *m, const srnn_model *model, const srnn_
     if (rc != SRNN_OK)
         return srnn_mode_fail_with(err, path, rc, &e);
     /* A piece that brings its tempo (an ABC Q: field) keeps it unless o->tempo says otherwise. */
-    double bpm = o->tempo > 0 || srnn_piece_tempo_count(p) == 0 ? srnn_mode_output_bpm(model, o)
-                                                                 : 0;
+    double bpm = o->tempo > 0 || srnn_piece_tempo_count(p) == 0 ? srnn_mode_output_bpm(o) : 0;
     if (strcmp(ext, "wav") == 0) {
         srnn_synth_events_opts eo = {.bpm = bpm, .program = o->program};
         srnn_synth_event *ev = NULL;
