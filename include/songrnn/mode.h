@@ -8,17 +8,22 @@
  * callback of srnn_mode_opts, with the same pair.  A caller printing "LABEL: MESSAGE" (with
  * ":LINE:COL" after the label when the error has them) says what songrnn says.
  *
- * A typical use, training data from a folder:
+ * A typical use, the tokens of a folder of MIDI files (error handling left out):
  *
  *     srnn_mode_opts o;
  *     srnn_mode_opts_defaults(&o);
  *     const srnn_mode_def *m = srnn_modes_get(SRNN_MODE_NOTES);
- *     srnn_docs *docs;  srnn_vocab *v;  srnn_docs_stats st;  srnn_mode_error e;
  *     const char *const dirs[] = {"corpora/piano"};
- *     if (srnn_docs_load(m, dirs, 1, &o, &docs, &e) == SRNN_OK &&
- *         srnn_docs_build_vocab(docs, &o, &v, &st, &e) == SRNN_OK)
- *         for (size_t i = 0; i < srnn_docs_count(docs); i++)
- *             srnn_docs_encode(docs, i, v, &toks, &n, &e.err) ...  */
+ *     srnn_docs *docs;
+ *     srnn_vocab *v;
+ *     srnn_mode_error e;
+ *     srnn_docs_load(m, dirs, 1, &o, &docs, &e);
+ *     srnn_docs_build_vocab(docs, &o, &v, NULL, &e);
+ *     for (size_t i = 0; i < srnn_docs_count(docs); i++)
+ *         srnn_docs_encode(docs, i, v, &toks, &n, &e.err);   (then srnn_mode_write ...)
+ *     srnn_vocab_free(v);
+ *     srnn_docs_free(docs);
+ */
 #ifndef SONGRNN_MODE_H
 #define SONGRNN_MODE_H
 
@@ -122,7 +127,7 @@ const srnn_mode_def *srnn_modes_guess(const char *const *paths, int n_paths,
  * line and column in the file, and left out. */
 typedef struct srnn_docs srnn_docs; /* opaque */
 
-/* Empty documents of mode m (NULL: out of memory). */
+/* Empty documents of mode m (NULL: out of memory, or m NULL). */
 srnn_docs *srnn_docs_new(const srnn_mode_def *m);
 void srnn_docs_free(srnn_docs *docs);
 /* Reads every file of the mode among paths (a file given by name whatever its extension,

@@ -167,9 +167,9 @@ const srnn_mode_def *srnn_modes_guess(const char *const *paths, int n_paths,
 
 srnn_docs *srnn_docs_new(const srnn_mode_def *m)
 {
-    srnn_docs *d = calloc(1, sizeof *d);
+    srnn_docs *d = m ? calloc(1, sizeof *d) : NULL;
     if (d)
-        d->mode = m ? m : &SRNN_MODE_DEF_NOTES;
+        d->mode = m;
     return d;
 }
 
@@ -276,19 +276,14 @@ int srnn_docs_load(const srnn_mode_def *m, const char *const *paths, int n_paths
         srnn_mode_files_free(&files);
         return srnn_mode_fail(err, where, SRNN_ENOMEM, "out of memory");
     }
-    srnn_mode_error *ferr = malloc(sizeof *ferr);
+    srnn_mode_error ferr;
     for (size_t i = 0; i < files.n; i++) {
-        if (!ferr) {
-            docs->n_failed += files.n - i;
-            break;
-        }
-        if (m->hooks->load(files.paths[i], o, docs, ferr) != SRNN_OK) {
-            if (!ferr->reported)
-                srnn_mode_report(o, ferr->label, &ferr->err);
+        if (m->hooks->load(files.paths[i], o, docs, &ferr) != SRNN_OK) {
+            if (!ferr.reported)
+                srnn_mode_report(o, ferr.label, &ferr.err);
             docs->n_failed++;
         }
     }
-    free(ferr);
     srnn_mode_files_free(&files);
     if (docs->n == 0) {
         srnn_docs_free(docs);
