@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mode.h"
 #include "songrnn/eval.h"
 #include "songrnn/midi.h"
 
@@ -16,23 +15,25 @@ static const char USAGE[] =
 
 /* Reads the pieces of args (files and folders of the mode) into set: every MIDI file, every tune
  * of an ABC file, every .bol composition.  Unreadable ones are reported and skipped. */
-static int load_set(const cli_mode *mode, const char *const *args, int n_args,
-                    const srnn_opts *o, srnn_eval_set *set, size_t *n_docs)
+static int load_set(const srnn_mode_def *mode, const char *const *args, int n_args,
+                    const srnn_mode_opts *mo, srnn_eval_set *set, size_t *n_docs)
 {
-    cli_docs docs = {0};
-    if (cli_docs_load(mode, args, n_args, o, &docs) != 0) {
-        cli_docs_free(&docs);
+    srnn_docs *docs = NULL;
+    srnn_mode_error merr;
+    if (srnn_docs_load(mode, args, n_args, mo, &docs, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
         return -1;
     }
-    *n_docs = docs.n;
-    for (size_t i = 0; i < docs.n; i++) {
+    *n_docs = srnn_docs_count(docs);
+    for (size_t i = 0; i < srnn_docs_count(docs); i++) {
         srnn_piece *p = NULL;
         srnn_error err = {0};
-        if (mode->doc_piece(&docs.d[i], o, &p) == 0 && srnn_eval_set_add(set, p, &err) != 0)
-            cli_report(docs.d[i].label, &err);
+        if (srnn_docs_take_piece(docs, i, mo, &p, &err) != SRNN_OK ||
+            srnn_eval_set_add(set, p, &err) != 0)
+            cli_report(srnn_docs_label(docs, i), &err);
         srnn_piece_free(p);
     }
-    cli_docs_free(&docs);
+    srnn_docs_free(docs);
     return 0;
 }
 
@@ -156,13 +157,15 @@ int cmd_eval(int argc, char **argv)
         goto done;
     }
     /* the mode of the generated pieces (--mode, or their extensions) reads the reference too */
-    const cli_mode *mode = cli_mode_choose(&o);
+    srnn_mode_opts mo;
+    cli_mode_opts(&o, &mo);
+    const srnn_mode_def *mode = cli_mode_choose(&o, &mo);
     if (!mode)
         goto done;
-    if (load_set(mode, o.pos, o.n_pos, &o, gen, &files_g) != 0)
+    if (load_set(mode, o.pos, o.n_pos, &mo, gen, &files_g) != 0)
         goto done;
     const char *const refs[] = {o.reference};
-    if (load_set(mode, refs, 1, &o, ref, &files_r) != 0)
+    if (load_set(mode, refs, 1, &mo, ref, &files_r) != 0)
         goto done;
     if (srnn_eval_set_count(gen) == 0) {
         cli_fail(o.pos[0], "none of the %zu generated pieces could be read", files_g);

@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "mode.h"
 #include "songrnn/model.h"
 #include "songrnn/nn.h"
 #include "songrnn/sample.h"
@@ -39,10 +38,16 @@ int cmd_generate(int argc, char **argv)
     }
 
     srnn_error err = {0};
+    srnn_mode_error merr;
+    srnn_mode_opts mo;
+    cli_mode_opts(&o, &mo);
     srnn_model *m = NULL;
-    const cli_mode *mode = NULL;
-    if (cli_model_open(o.pos[0], &m, &mode) != 0)
+    const srnn_mode_def *mode = NULL;
+    if (srnn_mode_model_open(o.pos[0], &m, &mode, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
         return EXIT_ERROR;
+    }
+    mo.corpus_tempo = srnn_model_get_config(m)->tempo;
     srnn_nn_set_step_threads(srnn_model_net(m), o.threads); /* 0: as many as help */
     int status = EXIT_OK;
     if (!cli_mode_can_write(mode, o.output)) {
@@ -52,7 +57,7 @@ int cmd_generate(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (o.prime_text && !mode->prime_text) {
+    if (o.prime_text && !mode->has_prime_text) {
         fprintf(stderr, "songrnn generate: --prime-text is for text modes (abc); use --prime "
                 "FILE\n");
         status = EXIT_USAGE;
@@ -66,7 +71,12 @@ int cmd_generate(int argc, char **argv)
         int keep = 0;
         char *path = o.count > 1 && strcmp(o.output, "-") != 0 ? cli_numbered_path(o.output, i)
                                                                 : strdup(o.output);
-        if (!path || cli_mode_primer(mode, m, &o, s, &primer, &n_primer, &keep) != 0) {
+        if (!path) {
+            status = EXIT_ERROR;
+            break;
+        }
+        if (srnn_mode_primer(mode, m, &mo, s, &primer, &n_primer, &keep, &merr) != SRNN_OK) {
+            cli_mode_report(&merr);
             free(path);
             status = EXIT_ERROR;
             break;
@@ -77,10 +87,11 @@ int cmd_generate(int argc, char **argv)
             .length = o.length > 0 ? o.length : mode->default_length,
             .prime = primer, .n_prime = n_primer, .seed = s,
         };
-        void *gstate = NULL;
-        int grc = mode->gen_begin ? mode->gen_begin(srnn_model_vocab(m), &o, &go, &gstate) : 0;
-        if (grc != 0) {
-            status = grc == 2 ? EXIT_USAGE : EXIT_ERROR;
+        srnn_mode_gen *gen = NULL;
+        int grc = srnn_mode_gen_begin(mode, srnn_model_vocab(m), &mo, &go, &gen, &merr);
+        if (grc != SRNN_OK) {
+            cli_mode_report(&merr);
+            status = grc == SRNN_EARG ? EXIT_USAGE : EXIT_ERROR;
         } else if (srnn_generate(srnn_model_net(m), srnn_model_vocab(m), &go, &toks, &n, &err) !=
                    SRNN_OK) {
             cli_report(o.pos[0], &err);
@@ -88,13 +99,12 @@ int cmd_generate(int argc, char **argv)
         } else {
             /* toks = <start>, primer, continuation: keep what belongs to the output. */
             size_t skip = keep ? 0 : 1 + n_primer;
-            if (cli_mode_write(mode, m, &o, path, toks + skip, n - skip) != 0)
+            if (cli_mode_write(mode, srnn_model_vocab(m), &mo, path, toks + skip, n - skip) != 0)
                 status = EXIT_ERROR;
             else if (!o.quiet && strcmp(path, "-") != 0)
                 fprintf(stderr, "songrnn: wrote %s\n", path);
         }
-        if (mode->gen_end)
-            mode->gen_end(gstate);
+        srnn_mode_gen_end(gen);
         free(toks);
         free(primer);
         free(path);

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "mode.h"
 #include "songrnn/model.h"
 #include "songrnn/nn.h"
 #include "songrnn/plot.h"
@@ -30,8 +29,9 @@ static int default_length(srnn_mode mode)
 }
 
 /* The sequence to show: <start> then the given or generated tokens. */
-static int make_sequence(const cli_mode *mode, srnn_model *m, const srnn_opts *o, int32_t **out,
-                         size_t *n, char *what, size_t what_cap)
+static int make_sequence(const srnn_mode_def *mode, srnn_model *m, const srnn_opts *o,
+                         const srnn_mode_opts *mo, int32_t **out, size_t *n, char *what,
+                         size_t what_cap)
 {
     const srnn_vocab *v = srnn_model_vocab(m);
     srnn_error err = {0};
@@ -44,21 +44,22 @@ static int make_sequence(const cli_mode *mode, srnn_model *m, const srnn_opts *o
         int32_t *toks = NULL;
         size_t nt = 0;
         if (o->prime_text) {
-            if (mode->prime_text(v, o->prime_text, &toks, &nt, &err) != SRNN_OK) {
+            if (srnn_mode_prime_text(mode, v, o->prime_text, &toks, &nt, &err) != SRNN_OK) {
                 cli_report("--prime-text", &err);
                 return -1;
             }
             snprintf(what, what_cap, "the given text");
         } else {
-            cli_docs docs = {0};
-            if (mode->load(o->prime, o, &docs) != 0 || docs.n == 0) {
-                cli_docs_free(&docs);
+            srnn_docs *docs = NULL;
+            srnn_mode_error merr;
+            if (srnn_docs_load_file(mode, o->prime, mo, &docs, &merr) != SRNN_OK) {
+                cli_mode_report(&merr);
                 return -1;
             }
-            int rc = mode->encode(v, &docs.d[0], &toks, &nt, &err);
-            const char *lab = docs.d[0].label, *slash = strrchr(lab, '/');
+            int rc = srnn_docs_encode(docs, 0, v, &toks, &nt, &err);
+            const char *lab = srnn_docs_label(docs, 0), *slash = strrchr(lab, '/');
             snprintf(what, what_cap, "%s", slash ? slash + 1 : lab);
-            cli_docs_free(&docs);
+            srnn_docs_free(docs);
             if (rc != SRNN_OK) {
                 cli_report(o->prime, &err);
                 return -1;
@@ -160,9 +161,14 @@ int cmd_heatmap(int argc, char **argv)
 
     srnn_error err = {0};
     srnn_model *m = NULL;
-    const cli_mode *mode = NULL;
-    if (cli_model_open(o.pos[0], &m, &mode) != 0)
+    srnn_mode_opts mo;
+    cli_mode_opts(&o, &mo);
+    srnn_mode_error merr;
+    const srnn_mode_def *mode = NULL;
+    if (srnn_mode_model_open(o.pos[0], &m, &mode, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
         return EXIT_ERROR;
+    }
     srnn_nn_set_step_threads(srnn_model_net(m), o.threads); /* 0: as many as help */
     int status = EXIT_ERROR;
     int32_t *seq = NULL;
@@ -174,7 +180,7 @@ int cmd_heatmap(int argc, char **argv)
     size_t n = 0;
     const srnn_model_config *cfg = srnn_model_get_config(m);
     const srnn_vocab *v = srnn_model_vocab(m);
-    if (o.prime_text && !mode->prime_text) {
+    if (o.prime_text && !mode->has_prime_text) {
         fprintf(stderr, "songrnn heatmap: --prime-text is for text modes (abc); use --prime "
                 "FILE\n");
         status = EXIT_USAGE;
@@ -195,7 +201,7 @@ int cmd_heatmap(int argc, char **argv)
         goto out;
     }
     char what[256];
-    if (make_sequence(mode, m, &o, &seq, &n, what, sizeof what) != 0)
+    if (make_sequence(mode, m, &o, &mo, &seq, &n, what, sizeof what) != 0)
         goto out;
     int H = 0;
     if (srnn_activations_collect(srnn_model_net(m), seq, n, layer, &acts, &H, &err) != SRNN_OK) {

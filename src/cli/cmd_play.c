@@ -11,7 +11,6 @@
 
 #include "cli.h"
 #include "cmd_render.h"
-#include "mode.h"
 #include "songrnn/model.h"
 #include "songrnn/nn.h"
 #include "songrnn/sample.h"
@@ -63,9 +62,9 @@ static int list_ports(void)
 /* Generation as the producer: every sampled token, the tokens so far are decoded, and the
  * events before the latest onset are pushed (nothing generated later can change them). */
 typedef struct live_gen {
-    const cli_mode *mode;
+    const srnn_mode_def *mode;
     const srnn_model *model;
-    const srnn_opts *o;
+    const srnn_mode_opts *o;
     srnn_player *player;
     int32_t *toks;
     size_t n, cap;
@@ -79,7 +78,8 @@ static int live_push(live_gen *g, double until)
 {
     srnn_piece *p = NULL;
     srnn_error err = {0};
-    if (g->mode->to_piece(srnn_model_vocab(g->model), g->toks, g->n, g->o, &p, &err) != 0) {
+    if (srnn_mode_to_piece(g->mode, srnn_model_vocab(g->model), g->toks, g->n, g->o, &p, &err) !=
+        SRNN_OK) {
         if (until < 0) { /* the end: what was generated must play */
             g->err = err;
             g->failed = 1;
@@ -88,7 +88,7 @@ static int live_push(live_gen *g, double until)
         return 0; /* text modes: an unfinished tune may not parse yet */
     }
     double bpm = g->o->tempo > 0 || srnn_piece_tempo_count(p) == 0
-                     ? cli_output_bpm(g->model, g->o) : 0;
+                     ? srnn_mode_output_bpm(g->o) : 0;
     srnn_synth_events_opts eo = {bpm, g->o->program};
     srnn_synth_event *ev = NULL;
     size_t nev = 0;
@@ -148,20 +148,27 @@ static int live_on_token(int token, void *ud)
 static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
 {
     srnn_error err = {0};
+    srnn_mode_error merr;
+    srnn_mode_opts mo;
+    cli_mode_opts(o, &mo);
     srnn_model *m = NULL;
-    const cli_mode *mode = NULL;
-    if (cli_model_open(path, &m, &mode) != 0)
+    const srnn_mode_def *mode = NULL;
+    if (srnn_mode_model_open(path, &m, &mode, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
         return EXIT_ERROR;
+    }
+    mo.corpus_tempo = srnn_model_get_config(m)->tempo;
     int status = EXIT_OK;
     uint64_t seed = o->seed >= 0 ? (uint64_t)o->seed : (uint64_t)time(NULL);
     int32_t *primer = NULL, *toks = NULL;
     size_t n_primer = 0, n = 0;
     int keep = 0;
-    if (cli_mode_primer(mode, m, o, seed, &primer, &n_primer, &keep) != 0) {
+    if (srnn_mode_primer(mode, m, &mo, seed, &primer, &n_primer, &keep, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
         srnn_model_free(m);
         return EXIT_ERROR;
     }
-    live_gen g = {.mode = mode, .model = m, .o = o, .player = player};
+    live_gen g = {.mode = mode, .model = m, .o = &mo, .player = player};
     /* The user's own opening is heard too; a training window only starts the model. */
     for (size_t i = 0; keep && i < n_primer; i++)
         if (live_on_token(primer[i], &g) != 0)
@@ -173,17 +180,17 @@ static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
         .prime = primer, .n_prime = n_primer, .seed = seed,
         .on_token = live_on_token, .ud = &g,
     };
-    void *gstate = NULL;
-    int grc = mode->gen_begin ? mode->gen_begin(srnn_model_vocab(m), o, &go, &gstate) : 0;
-    if (grc != 0) {
-        status = grc == 2 ? EXIT_USAGE : EXIT_ERROR;
+    srnn_mode_gen *gen = NULL;
+    int grc = srnn_mode_gen_begin(mode, srnn_model_vocab(m), &mo, &go, &gen, &merr);
+    if (grc != SRNN_OK) {
+        cli_mode_report(&merr);
+        status = grc == SRNN_EARG ? EXIT_USAGE : EXIT_ERROR;
     } else if (!g.failed && srnn_generate(srnn_model_net(m), srnn_model_vocab(m), &go, &toks,
                                           &n, &err) != SRNN_OK) {
         cli_report(path, &err);
         status = EXIT_ERROR;
     }
-    if (mode->gen_end)
-        mode->gen_end(gstate);
+    srnn_mode_gen_end(gen);
     if (status == EXIT_OK && !g.failed && !g_interrupted)
         live_push(&g, -1);
     if (g.failed) {

@@ -1,6 +1,6 @@
 /* songrnn render IN -o OUT : a .mid or .abc file to a clean .mid or to a .wav rendered offline
  * through FluidSynth, much faster than real time.  Also holds the input loader that play
- * shares (cli_sound_load). */
+ * shares (cli_sound_load, through srnn_mode_read_piece). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +10,6 @@
 #include "cmd_render.h"
 #include "songrnn/midi.h"
 #include "songrnn/synth.h"
-#if SRNN_WITH_ABC
-#include "songrnn/abc.h"
-#endif
 
 static const char USAGE[] =
     "songrnn render IN.mid|IN.abc -o OUT.wav|OUT.mid [--soundfont FILE.sf2] [--program N] "
@@ -20,67 +17,22 @@ static const char USAGE[] =
 
 int cli_sound_load(const char *path, const srnn_opts *o, srnn_piece **out)
 {
-    *out = NULL;
-    srnn_error err = {0};
-    const char *ext = cli_extension(path);
-    if (strcmp(ext, "mid") == 0 || strcmp(ext, "midi") == 0 || strcmp(ext, "smf") == 0 ||
-        strcmp(ext, "kar") == 0) {
-        if (o->tune)
-            fprintf(stderr, "songrnn: %s: --tune applies to ABC files; ignored\n", path);
-        if (srnn_midi_read(path, 0, out, &err) != 0) {
-            cli_report(path, &err);
-            return 1;
-        }
-        return 0;
+    srnn_mode_opts mo;
+    cli_mode_opts(o, &mo);
+    srnn_mode_error err;
+    int rc = srnn_mode_read_piece(path, &mo, out, &err);
+    if (rc != SRNN_OK) {
+        cli_mode_report(&err);
+        return rc == SRNN_EARG ? 2 : 1;
     }
-    if (strcmp(ext, "abc") == 0) {
-#if SRNN_WITH_ABC
-        int select = -1;
-        if (o->tune) {
-            char *end = NULL;
-            long x = strtol(o->tune, &end, 10);
-            if (end == o->tune || *end != 0 || x < 0 || x > 1000000000L) {
-                cli_fail(path, "--tune takes a tune's X: number, not '%s'", o->tune);
-                return 2;
-            }
-            select = (int)x;
-        }
-        unsigned char *text = NULL;
-        size_t len = 0;
-        if (srnn_file_read_all(path, &text, &len, &err) != 0) {
-            cli_report(path, &err);
-            return 1;
-        }
-        unsigned flags = o->melody_only ? SRNN_ABC_MELODY_ONLY : 0;
-        int rc = srnn_abc_parse((const char *)text, len, select, flags, out, &err);
-        free(text);
-        if (rc != 0) {
-            cli_report(path, &err);
-            return 1;
-        }
-        return 0;
-#else
-        cli_fail(path, "this build has no ABC reader yet");
-        return 1;
-#endif
-    }
-#if SRNN_CLI_MODE_TABLA
-    if (strcmp(ext, "bol") == 0)
-        return cli_tabla_sound_load(path, o, out);
-#endif
-    cli_fail(path, "cannot play or render a '.%s' file (expected .mid, .abc or .bol)", ext);
-    return 1;
+    return 0;
 }
 
 const char *cli_sound_soundfont_for(const char *path, const srnn_opts *o)
 {
-#if SRNN_CLI_MODE_TABLA
-    if (!o->soundfont &&
-        (strcmp(cli_extension(path), "bol") == 0 || cli_tabla_is_model(path)))
-        return cli_tabla_soundfont(o);
-#endif
-    (void)path;
-    return o->soundfont;
+    srnn_mode_opts mo;
+    cli_mode_opts(o, &mo);
+    return srnn_mode_soundfont_for(path, &mo);
 }
 
 int cli_sound_soundfont(const char *given, char *buf, size_t size)

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "mode.h"
 #include "songrnn/midi.h"
 #include "songrnn/vocab.h"
 
@@ -116,20 +115,21 @@ static int is_dir(const char *path)
 
 /* OUT for input i: OUT itself for one file, else FOLDER/basename, numbered when an earlier
  * input of this run has the same name (so neither overwrites the other). */
-static char *out_path(const char *out, int folder, const cli_docs *c, size_t i)
+static char *out_path(const char *out, int folder, const srnn_docs *c, size_t i)
 {
     if (!folder)
         return strdup(out);
-    const char *base = strrchr(c->d[i].label, '/');
-    base = base ? base + 1 : c->d[i].label;
+    const char *label = srnn_docs_label(c, i);
+    const char *base = strrchr(label, '/');
+    base = base ? base + 1 : label;
     size_t len = strlen(out) + strlen(base) + 32;
     char *p = malloc(len);
     if (!p)
         return NULL;
     snprintf(p, len, "%s/%s", out, base);
     for (size_t j = 0; j < i; j++) {
-        const char *other = strrchr(c->d[j].label, '/');
-        if (strcmp(other ? other + 1 : c->d[j].label, base) == 0) {
+        const char *lj = srnn_docs_label(c, j), *other = strrchr(lj, '/');
+        if (strcmp(other ? other + 1 : lj, base) == 0) {
             char *n = cli_numbered_path(p, (int)i);
             free(p);
             return n;
@@ -140,7 +140,7 @@ static char *out_path(const char *out, int folder, const cli_docs *c, size_t i)
 
 /* The pieces are independent: workers take them in turn, each with its own counts. */
 typedef struct rt_job {
-    const cli_docs *c;
+    const srnn_docs *c;
     const srnn_vocab *v;
     const srnn_opts *o;
     int folder;
@@ -153,22 +153,23 @@ typedef struct rt_job {
 
 static void roundtrip_one(rt_job *j, size_t i, kept *k, size_t *tokens, int *failed)
 {
-    const cli_doc *doc = &j->c->d[i];
+    const srnn_piece *piece = srnn_docs_piece(j->c, i);
+    const char *label = srnn_docs_label(j->c, i);
     int32_t *toks = NULL;
     size_t n = 0;
     srnn_piece *dec = NULL;
     srnn_error err = {0};
     char *dst = NULL;
-    if (srnn_notes_encode(j->v, doc->piece, &toks, &n, &err) != SRNN_OK ||
+    if (srnn_notes_encode(j->v, piece, &toks, &n, &err) != SRNN_OK ||
         srnn_notes_decode(j->v, toks, n, &dec, &err) != SRNN_OK) {
-        cli_report(doc->label, &err);
+        cli_report(label, &err);
         *failed = 1;
         goto done;
     }
     *tokens += n;
-    if (copy_metadata(dec, doc->piece) != 0 ||
-        count_kept(doc->piece, dec, srnn_notes_grid(j->v), k) != 0) {
-        cli_fail(doc->label, "out of memory");
+    if (copy_metadata(dec, piece) != 0 ||
+        count_kept(piece, dec, srnn_notes_grid(j->v), k) != 0) {
+        cli_fail(label, "out of memory");
         *failed = 1;
         goto done;
     }
@@ -194,7 +195,7 @@ static void *roundtrip_worker(void *arg)
         pthread_mutex_lock(&j->lock);
         size_t i = j->next++;
         pthread_mutex_unlock(&j->lock);
-        if (i >= j->c->n)
+        if (i >= srnn_docs_count(j->c))
             break;
         roundtrip_one(j, i, &k, &tokens, &failed);
     }
@@ -230,27 +231,36 @@ int cmd_roundtrip(int argc, char **argv)
         return EXIT_ERROR;
     }
 
-    cli_docs c = {0};
-    if (cli_docs_load(&CLI_MODE_NOTES, o.pos, o.n_pos, &o, &c) != 0) {
-        cli_docs_free(&c);
+    srnn_mode_opts mo;
+    cli_mode_opts(&o, &mo);
+    srnn_docs *c = NULL;
+    srnn_mode_error merr;
+    if (srnn_docs_load(srnn_modes_get(SRNN_MODE_NOTES), o.pos, o.n_pos, &mo, &c, &merr) !=
+        SRNN_OK) {
+        cli_mode_report(&merr);
         return EXIT_ERROR;
     }
     srnn_vocab *v = NULL;
-    if (CLI_MODE_NOTES.build_vocab(&c, &o, &v) != 0) {
-        cli_docs_free(&c);
+    srnn_docs_stats st;
+    if (srnn_docs_build_vocab(c, &mo, &v, &st, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
+        srnn_docs_free(c);
         return EXIT_ERROR;
     }
+    if (!o.quiet)
+        cli_print_vocab_stats(&st);
 
-    int status = c.n_failed ? EXIT_ERROR : EXIT_OK;
-    rt_job job = {.c = &c, .v = v, .o = &o, .folder = folder};
+    size_t n_docs = srnn_docs_count(c);
+    int status = srnn_docs_failed(c) ? EXIT_ERROR : EXIT_OK;
+    rt_job job = {.c = c, .v = v, .o = &o, .folder = folder};
     pthread_mutex_init(&job.lock, NULL);
     /* --threads, or every core: reading MIDI is fast, writing it through libsmf is not. */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int n_workers = o.threads > 0 ? o.threads : cores > 0 ? (int)cores : 1;
     if (n_workers > 64)
         n_workers = 64;
-    if ((size_t)n_workers > c.n)
-        n_workers = (int)c.n;
+    if ((size_t)n_workers > n_docs)
+        n_workers = (int)n_docs;
     pthread_t workers[64];
     int started = 0;
     for (int w = 1; w < n_workers; w++)
@@ -269,8 +279,8 @@ int cmd_roundtrip(int argc, char **argv)
     double dpct = total.kept ? 100.0 * (double)total.same_duration / (double)total.kept : 100.0;
     printf("kept %zu of %zu notes exactly on (onset, pitch) at %d steps a quarter: %.2f%%; "
            "durations equal on the grid: %.2f%% of those; %zu tokens, %zu pieces\n",
-           total.kept, total.in_notes, srnn_notes_grid(v), pct, dpct, tokens, c.n);
+           total.kept, total.in_notes, srnn_notes_grid(v), pct, dpct, tokens, n_docs);
     srnn_vocab_free(v);
-    cli_docs_free(&c);
+    srnn_docs_free(c);
     return status;
 }

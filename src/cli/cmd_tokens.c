@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mode.h"
 #include "songrnn/vocab.h"
 
 static const char USAGE[] = "songrnn tokens FILE|FOLDER... [--mode notes|abc|tabla] [--vocab N] [--grid N]";
@@ -25,28 +24,35 @@ int cmd_tokens(int argc, char **argv)
         fprintf(stderr, "songrnn tokens: no input files\nusage: %s\n", USAGE);
         return EXIT_USAGE;
     }
-    const cli_mode *m = cli_mode_choose(&o);
+    srnn_mode_opts mo;
+    cli_mode_opts(&o, &mo);
+    const srnn_mode_def *m = cli_mode_choose(&o, &mo);
     if (!m)
         return EXIT_USAGE;
-    cli_docs docs = {0};
-    if (cli_docs_load(m, o.pos, o.n_pos, &o, &docs) != 0) {
-        cli_docs_free(&docs);
+    srnn_docs *docs = NULL;
+    srnn_mode_error merr;
+    if (srnn_docs_load(m, o.pos, o.n_pos, &mo, &docs, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
         return EXIT_ERROR;
     }
     srnn_vocab *v = NULL;
-    if (m->build_vocab(&docs, &o, &v) != 0) {
-        cli_docs_free(&docs);
+    srnn_docs_stats st;
+    if (srnn_docs_build_vocab(docs, &mo, &v, &st, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
+        srnn_docs_free(docs);
         return EXIT_ERROR;
     }
-    int status = docs.n_failed ? EXIT_ERROR : EXIT_OK;
-    for (size_t i = 0; i < docs.n; i++) {
+    if (!o.quiet)
+        cli_print_vocab_stats(&st);
+    int status = srnn_docs_failed(docs) ? EXIT_ERROR : EXIT_OK;
+    for (size_t i = 0; i < srnn_docs_count(docs); i++) {
         int32_t *toks = NULL;
         size_t n = 0;
         char *line = NULL;
         srnn_error err = {0};
-        if (m->encode(v, &docs.d[i], &toks, &n, &err) != SRNN_OK ||
-            cli_tokens_to_text(v, toks, n, &line, &err) != SRNN_OK) {
-            cli_report(docs.d[i].label, &err);
+        if (srnn_docs_encode(docs, i, v, &toks, &n, &err) != SRNN_OK ||
+            srnn_mode_token_strings(v, toks, n, &line, &err) != SRNN_OK) {
+            cli_report(srnn_docs_label(docs, i), &err);
             status = EXIT_ERROR;
         } else {
             fputs(line, stdout);
@@ -55,7 +61,7 @@ int cmd_tokens(int argc, char **argv)
         free(toks);
     }
     srnn_vocab_free(v);
-    cli_docs_free(&docs);
+    srnn_docs_free(docs);
     if (fflush(stdout) != 0) {
         cli_fail("stdout", "write error");
         return EXIT_ERROR;

@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "mode.h"
 #include "progress.h"
 #include "songrnn/model.h"
 #include "songrnn/nn.h"
@@ -106,31 +105,6 @@ static int on_epoch(const srnn_epoch_stats *s, const srnn_train_state *st, void 
     return 0;
 }
 
-/* The median of the pieces' typical tempos: what generated music is written at. */
-static double corpus_tempo(const cli_docs *c)
-{
-    double *t = malloc((c->n ? c->n : 1) * sizeof *t);
-    if (!t)
-        return 120;
-    size_t k = 0;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->d[i].piece)
-            t[k++] = srnn_piece_typical_bpm(c->d[i].piece);
-    if (k == 0) {
-        free(t);
-        return 0; /* text modes bring their tempo in each output */
-    }
-    for (size_t i = 1; i < k; i++) /* insertion sort: a few hundred pieces */
-        for (size_t j = i; j > 0 && t[j - 1] > t[j]; j--) {
-            double x = t[j];
-            t[j] = t[j - 1];
-            t[j - 1] = x;
-        }
-    double m = k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
-    free(t);
-    return m;
-}
-
 /* Up to 32 windows of training tokens, drawn with the seed, for generation without a primer. */
 static int store_primers(srnn_model *m, const srnn_dataset *ds, int seq_len, uint64_t seed)
 {
@@ -222,7 +196,9 @@ int cmd_train(int argc, char **argv)
                 o.n_pos == 0 ? "no corpus given" : "no model file (-o MODEL)", USAGE);
         return EXIT_USAGE;
     }
-    const cli_mode *mode = cli_mode_choose(&o);
+    srnn_mode_opts mo;
+    cli_mode_opts(&o, &mo);
+    const srnn_mode_def *mode = cli_mode_choose(&o, &mo);
     if (!mode)
         return EXIT_USAGE;
     if (o.resume)
@@ -238,7 +214,8 @@ int cmd_train(int argc, char **argv)
     srnn_model *model = NULL;
     srnn_vocab *vocab = NULL;
     srnn_dataset *all = NULL, *tr = NULL, *va = NULL;
-    cli_docs corpus = {0};
+    srnn_docs *corpus = NULL;
+    srnn_mode_error merr;
     int status = EXIT_ERROR;
 
     if (o.resume) {
@@ -264,16 +241,23 @@ int cmd_train(int argc, char **argv)
             tc->clip = o.clip;
     }
 
-    if (cli_docs_load(mode, o.pos, o.n_pos, &o, &corpus) != 0)
+    if (srnn_docs_load(mode, o.pos, o.n_pos, &mo, &corpus, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
         goto out;
+    }
     const srnn_vocab *v;
     srnn_model_config cfg;
     uint64_t seed = o.seed >= 0 ? (uint64_t)o.seed : (uint64_t)time(NULL);
     if (!model) {
-        if (mode->build_vocab(&corpus, &o, &vocab) != 0)
+        srnn_docs_stats st;
+        if (srnn_docs_build_vocab(corpus, &mo, &vocab, &st, &merr) != SRNN_OK) {
+            cli_mode_report(&merr);
             goto out;
+        }
+        if (!o.quiet)
+            cli_print_vocab_stats(&st);
         config_from_options(&cfg, &o, seed);
-        cfg.tempo = corpus_tempo(&corpus);
+        cfg.tempo = srnn_docs_tempo(corpus);
         if (srnn_model_new(&model, &cfg, vocab, &err) != SRNN_OK) {
             cli_report(o.output, &err);
             goto out;
@@ -285,11 +269,11 @@ int cmd_train(int argc, char **argv)
     all = srnn_dataset_new();
     if (!all)
         goto oom;
-    for (size_t i = 0; i < corpus.n; i++) {
+    for (size_t i = 0; i < srnn_docs_count(corpus); i++) {
         int32_t *toks;
         size_t n;
-        if (mode->encode(v, &corpus.d[i], &toks, &n, &err) != SRNN_OK) {
-            cli_report(corpus.d[i].label, &err);
+        if (srnn_docs_encode(corpus, i, v, &toks, &n, &err) != SRNN_OK) {
+            cli_report(srnn_docs_label(corpus, i), &err);
             continue;
         }
         rc = srnn_dataset_add(all, toks, n);
@@ -378,6 +362,6 @@ out:
     srnn_dataset_free(va);
     srnn_vocab_free(vocab);
     srnn_model_free(model);
-    cli_docs_free(&corpus);
+    srnn_docs_free(corpus);
     return status;
 }

@@ -1,5 +1,5 @@
-/* ABC mode on the command line: tunes as text, one token per character (the seeds' SongRNN);
- * generated text is written as .abc, or parsed by the ABC parser for .mid, .wav and play.
+/* ABC mode: tunes as text, one token per character (the seeds' SongRNN); generated text is
+ * written as .abc, or parsed by the ABC parser for .mid, .wav and play.
  *
  * Each tune of a file (its X: line to the blank line or next X:) is one document, normalized
  * by srnn_abc_chars_normalize (no comment or %% lines, no trailing blanks).  A tune that our
@@ -9,35 +9,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "mode.h"
+#include "mode_internal.h"
 #include "songrnn/abc.h"
 #include "songrnn/sample.h"
 
 static const char *const ABC_EXTS[] = {"abc", NULL};
 
-static int abc_load(const char *path, const srnn_opts *o, cli_docs *docs)
+static int abc_load(const char *path, const srnn_mode_opts *o, srnn_docs *docs,
+                    srnn_mode_error *err)
 {
-    (void)o;
     unsigned char *data = NULL;
     size_t size = 0;
-    srnn_error err = {0};
-    if (srnn_file_read_all(path, &data, &size, &err) != SRNN_OK) {
-        cli_report(path, &err);
-        return -1;
-    }
+    srnn_error e = {0};
+    int rc = srnn_file_read_all(path, &data, &size, &e);
+    if (rc != SRNN_OK)
+        return srnn_mode_fail_with(err, path, rc, &e);
     const char *text = (const char *)data;
     srnn_abc_tune_info *tunes = NULL;
     size_t n = 0;
-    if (srnn_abc_list_tunes(text, size, &tunes, &n, &err) != SRNN_OK) {
-        cli_report(path, &err);
+    if ((rc = srnn_abc_list_tunes(text, size, &tunes, &n, &e)) != SRNN_OK) {
         free(data);
-        return -1;
+        return srnn_mode_fail_with(err, path, rc, &e);
     }
     if (n == 0) {
-        cli_fail(path, "no ABC tune (no X: or K: line)");
         free(data);
-        return -1;
+        return srnn_mode_fail(err, path, SRNN_EINPUT, "no ABC tune (no X: or K: line)");
     }
     size_t kept = 0;
     int oom = 0;
@@ -52,7 +48,7 @@ static int abc_load(const char *path, const srnn_opts *o, cli_docs *docs)
         size_t llen = strlen(path) + strlen(label) + 1;
         char *full = malloc(llen);
         if (!full || srnn_abc_chars_normalize(text + tunes[i].offset, tunes[i].length, &t, &tl,
-                                              &err) != SRNN_OK) {
+                                              &e) != SRNN_OK) {
             free(full);
             oom = 1;
             break;
@@ -60,23 +56,23 @@ static int abc_load(const char *path, const srnn_opts *o, cli_docs *docs)
         snprintf(full, llen, "%s%s", path, label);
         /* The tune alone, as the network will see it, must parse. */
         srnn_piece *p = NULL;
-        if (srnn_abc_parse(t, tl, -1, 0, &p, &err) != SRNN_OK) {
+        if (srnn_abc_parse(t, tl, -1, 0, &p, &e) != SRNN_OK) {
             /* Report where it is in the file, not in the normalized copy. */
             srnn_error ferr = {0};
             srnn_piece *q = NULL;
             if (srnn_abc_parse(text, size, (int)i, SRNN_ABC_BY_INDEX, &q, &ferr) != SRNN_OK)
-                err = ferr;
+                e = ferr;
             srnn_piece_free(q);
-            char msg[sizeof err.msg];
-            snprintf(msg, sizeof msg, "%.180s (tune%.40s left out)", err.msg, label);
-            memcpy(err.msg, msg, sizeof msg);
-            cli_report(path, &err);
+            char msg[sizeof e.msg];
+            snprintf(msg, sizeof msg, "%.180s (tune%.40s left out)", e.msg, label);
+            memcpy(e.msg, msg, sizeof msg);
+            srnn_mode_report(o, path, &e);
             free(t);
             free(full);
             continue;
         }
         srnn_piece_free(p);
-        if (cli_docs_push(docs, full, NULL, t, tl) != 0)
+        if (srnn_mode_docs_add(docs, full, NULL, t, tl) != 0)
             oom = 1;
         else
             kept++;
@@ -85,22 +81,26 @@ static int abc_load(const char *path, const srnn_opts *o, cli_docs *docs)
     }
     free(tunes);
     free(data);
-    if (oom) {
-        cli_fail(path, "out of memory");
-        return -1;
+    if (oom)
+        return srnn_mode_fail(err, path, SRNN_ENOMEM, "out of memory");
+    if (kept == 0) {
+        srnn_mode_fail(err, path, SRNN_EINPUT, "every tune was left out");
+        err->reported = 1; /* each with its own report */
+        return SRNN_EINPUT;
     }
-    return kept ? 0 : -1;
+    return SRNN_OK;
 }
 
-static int abc_build_vocab(const cli_docs *docs, const srnn_opts *o, srnn_vocab **out)
+static int abc_build_vocab(const srnn_docs *docs, const srnn_mode_opts *o, srnn_vocab **out,
+                           srnn_docs_stats *st, srnn_mode_error *err)
 {
+    (void)o;
     const char **texts = malloc((docs->n ? docs->n : 1) * sizeof *texts);
     size_t *lens = malloc((docs->n ? docs->n : 1) * sizeof *lens);
     if (!texts || !lens) {
         free(texts);
         free(lens);
-        cli_fail("vocabulary", "out of memory");
-        return -1;
+        return srnn_mode_fail(err, "vocabulary", SRNN_ENOMEM, "out of memory");
     }
     size_t chars = 0;
     for (size_t i = 0; i < docs->n; i++) {
@@ -108,22 +108,17 @@ static int abc_build_vocab(const cli_docs *docs, const srnn_opts *o, srnn_vocab 
         lens[i] = docs->d[i].len;
         chars += lens[i];
     }
-    srnn_error err = {0};
-    int rc = srnn_abc_chars_vocab(texts, lens, docs->n, out, &err);
+    srnn_error e = {0};
+    int rc = srnn_abc_chars_vocab(texts, lens, docs->n, out, &e);
     free(texts);
     free(lens);
-    if (rc != SRNN_OK) {
-        cli_report("vocabulary", &err);
-        return -1;
-    }
-    if (!o->quiet)
-        fprintf(stderr, "songrnn: %zu tunes, %zu characters; vocabulary %d tokens (%d "
-                "characters, <start>, <end>)\n", docs->n, chars, srnn_vocab_size(*out),
-                srnn_vocab_size(*out) - 2);
-    return 0;
+    if (rc != SRNN_OK)
+        return srnn_mode_fail_with(err, "vocabulary", rc, &e);
+    st->chars = chars;
+    return SRNN_OK;
 }
 
-static int abc_encode(const srnn_vocab *v, const cli_doc *doc, int32_t **toks, size_t *n,
+static int abc_encode(const srnn_vocab *v, const srnn_doc *doc, int32_t **toks, size_t *n,
                       srnn_error *err)
 {
     if (srnn_vocab_mode(v) != SRNN_MODE_ABC)
@@ -173,8 +168,8 @@ static int abc_to_text(const srnn_vocab *v, const int32_t *toks, size_t n, char 
     return abc_tune_text(v, toks, n, text, &len, err);
 }
 
-static int abc_to_piece(const srnn_vocab *v, const int32_t *toks, size_t n, const srnn_opts *o,
-                        srnn_piece **out, srnn_error *err)
+static int abc_to_piece(const srnn_vocab *v, const int32_t *toks, size_t n,
+                        const srnn_mode_opts *o, srnn_piece **out, srnn_error *err)
 {
     char *text = NULL;
     size_t len = 0;
@@ -193,15 +188,37 @@ static int abc_to_piece(const srnn_vocab *v, const int32_t *toks, size_t n, cons
     return rc;
 }
 
-static int abc_doc_piece(cli_doc *doc, const srnn_opts *o, srnn_piece **out)
+static int abc_doc_piece(srnn_doc *doc, const srnn_mode_opts *o, srnn_piece **out,
+                         srnn_error *err)
 {
-    srnn_error err = {0};
-    if (srnn_abc_parse(doc->text, doc->len, -1, o->melody_only ? SRNN_ABC_MELODY_ONLY : 0, out,
-                       &err) != SRNN_OK) {
-        cli_report(doc->label, &err);
-        return -1;
+    return srnn_abc_parse(doc->text, doc->len, -1, o->melody_only ? SRNN_ABC_MELODY_ONLY : 0,
+                          out, err);
+}
+
+static int abc_read_piece(const char *path, const srnn_mode_opts *o, srnn_piece **out,
+                          srnn_mode_error *err)
+{
+    int select = -1;
+    if (o->tune) {
+        char *end = NULL;
+        long x = strtol(o->tune, &end, 10);
+        if (end == o->tune || *end != 0 || x < 0 || x > 1000000000L)
+            return srnn_mode_fail(err, path, SRNN_EARG, "--tune takes a tune's X: number, not "
+                                  "'%s'", o->tune);
+        select = (int)x;
     }
-    return 0;
+    unsigned char *text = NULL;
+    size_t len = 0;
+    srnn_error e = {0};
+    int rc = srnn_file_read_all(path, &text, &len, &e);
+    if (rc != SRNN_OK)
+        return srnn_mode_fail_with(err, path, rc, &e);
+    unsigned flags = o->melody_only ? SRNN_ABC_MELODY_ONLY : 0;
+    rc = srnn_abc_parse((const char *)text, len, select, flags, out, &e);
+    free(text);
+    if (rc != SRNN_OK)
+        return srnn_mode_fail_with(err, path, srnn_mode_not_usage(rc), &e);
+    return SRNN_OK;
 }
 
 static int abc_prime_text(const srnn_vocab *v, const char *text, int32_t **toks, size_t *n,
@@ -265,20 +282,19 @@ static int abc_constrain(const int32_t *seq, size_t len, uint8_t *mask, void *ud
     return 0;
 }
 
-static int abc_gen_begin(const srnn_vocab *v, const srnn_opts *o, struct srnn_generate_opts *go,
-                         void **state)
+static int abc_gen_begin(const srnn_vocab *v, const srnn_mode_opts *o,
+                         struct srnn_generate_opts *go, void **state, srnn_mode_error *err)
 {
     (void)o;
     *state = NULL;
     abc_gen *a = calloc(1, sizeof *a);
     int V = srnn_vocab_size(v);
-    srnn_error err = {0};
+    srnn_error e = {0};
     if (!a || V <= 0 || !(a->bytes = calloc((size_t)V, sizeof *a->bytes)) ||
         !(a->lens = calloc((size_t)V, sizeof *a->lens)) ||
-        srnn_abc_grammar_new(&a->g, &err) != SRNN_OK) {
+        srnn_abc_grammar_new(&a->g, &e) != SRNN_OK) {
         abc_gen_end(a);
-        cli_fail("generate", "out of memory");
-        return 1;
+        return srnn_mode_fail(err, "generate", SRNN_ENOMEM, "out of memory");
     }
     a->V = V;
     a->start = srnn_vocab_start_id(v);
@@ -289,10 +305,9 @@ static int abc_gen_begin(const srnn_vocab *v, const srnn_opts *o, struct srnn_ge
         int32_t id = i;
         char *t = NULL;
         size_t tl = 0;
-        if (srnn_abc_chars_decode(v, &id, 1, &t, &tl, &err) != SRNN_OK) {
+        if (srnn_abc_chars_decode(v, &id, 1, &t, &tl, &e) != SRNN_OK) {
             abc_gen_end(a);
-            cli_report("generate", &err);
-            return 1;
+            return srnn_mode_fail_with(err, "generate", SRNN_EINPUT, &e);
         }
         if (tl == 0) {
             free(t);
@@ -305,24 +320,30 @@ static int abc_gen_begin(const srnn_vocab *v, const srnn_opts *o, struct srnn_ge
     go->constrain = abc_constrain;
     go->constrain_ud = a;
     *state = a;
-    return 0;
+    return SRNN_OK;
 }
 
-const cli_mode CLI_MODE_ABC = {
-    .mode = SRNN_MODE_ABC,
-    .name = "abc",
-    .in_exts = ABC_EXTS,
-    .text_ext = "abc",
-    .what = "ABC file",
-    .default_length = 1000,
+static const srnn_mode_hooks ABC_HOOKS = {
     .load = abc_load,
     .build_vocab = abc_build_vocab,
     .encode = abc_encode,
     .to_text = abc_to_text,
     .to_piece = abc_to_piece,
     .doc_piece = abc_doc_piece,
+    .read_piece = abc_read_piece,
     .prime_text = abc_prime_text,
     .gen_begin = abc_gen_begin,
     .gen_end = abc_gen_end,
     .frame_window = abc_frame_window,
+};
+
+const srnn_mode_def SRNN_MODE_DEF_ABC = {
+    .mode = SRNN_MODE_ABC,
+    .name = "abc",
+    .in_exts = ABC_EXTS,
+    .text_ext = "abc",
+    .what = "ABC file",
+    .default_length = 1000,
+    .has_prime_text = 1,
+    .hooks = &ABC_HOOKS,
 };
