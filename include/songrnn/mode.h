@@ -59,7 +59,14 @@ typedef struct srnn_mode_opts {
     /* notes: the vocabulary (srnn_docs_build_vocab) */
     int grid;          /* grid steps a quarter note (12) */
     int max_vocab;     /* vocabulary bound; 0: 512 */
-    int velocity_bins; /* 0: no velocity tokens */
+    int velocity_bins; /* velocity levels; 0: no velocity tokens */
+    int tokens;        /* srnn_notes_tokens: metric (default) or timeshift */
+    int velocity_scale; /* srnn_velocity_scale: levels from the corpus (default) or fixed */
+    int transpose;     /* chords of the corpus counted at -transpose..+transpose semitones too
+                        * (the training's augmentation) */
+    /* notes: generation (srnn_mode_gen_begin) */
+    int meter_num, meter_den; /* > 0: every bar in this meter (one the model learned) */
+    int pitch_min, pitch_max; /* sampled pitches stay inside (0 and 0: anywhere) */
     /* abc */
     int melody_only;   /* only each tune's first voice, chord symbols left out */
     const char *tune;  /* srnn_mode_read_piece: the X: number of the tune to read, as text
@@ -72,6 +79,16 @@ typedef struct srnn_mode_opts {
     int length;               /* tokens to sample; 0: the mode's default_length */
     const char *prime;        /* srnn_mode_primer: start from this file's opening */
     const char *prime_text;   /* srnn_mode_primer: or from this text (abc; "\n" escapes) */
+    /* output of generated tokens (srnn_mode_to_piece, srnn_mode_write) */
+    size_t context;           /* the first `context` tokens only set the state (a stored
+                               * training window): what they hold is not written (notes: the
+                               * output starts at the bar where the rest begins) */
+    const srnn_piece *prime_piece; /* notes: the user's primer as read; the tokens are its own
+                               * (context of them) and what was generated after: the output
+                               * is the primer, notes, tempo, meter and key as they were, then
+                               * the continuation */
+    int continuation_only;    /* with prime_piece: the continuation alone, in the primer's
+                               * tempo, meter and key */
     /* output */
     double tempo;             /* beats a minute for every output; 0: not given */
     double corpus_tempo;      /* output without a tempo of its own when tempo is 0: the tempo
@@ -118,6 +135,11 @@ const srnn_mode_def *srnn_modes_of_model(const char *path);
  * an unreadable folder is reported through o->report); notes when none is recognized. */
 const srnn_mode_def *srnn_modes_guess(const char *const *paths, int n_paths,
                                       const srnn_mode_opts *o);
+
+/* How many of the inputs each mode of this build reads (folders searched recursively):
+ * counts[mode], for mode 0..2 (0 for a mode this build lacks).  Quietly: an unreadable
+ * folder counts nothing. */
+void srnn_modes_count(const char *const *paths, int n_paths, size_t counts[3]);
 
 /* ---- documents ------------------------------------------------------------------------- */
 
@@ -177,6 +199,14 @@ int srnn_docs_build_vocab(const srnn_docs *docs, const srnn_mode_opts *o, srnn_v
  * the document (srnn_docs_label). */
 int srnn_docs_encode(const srnn_docs *docs, size_t i, const srnn_vocab *v, int32_t **toks,
                      size_t *n, srnn_error *err) SRNN_WARN_UNUSED;
+/* Notes: document i with every pitch moved by transpose semitones (the training's
+ * augmentation), and the shifts that keep it on the piano (srnn_piece_transpose_limits; 0 and
+ * 0 for the text modes). */
+int srnn_docs_encode_transposed(const srnn_docs *docs, size_t i, const srnn_vocab *v,
+                                int transpose, int32_t **toks, size_t *n, srnn_error *err)
+    SRNN_WARN_UNUSED;
+void srnn_docs_transpose_limits(const srnn_docs *docs, size_t i, int max, int *down, int *up);
+
 /* Document i as music, a piece the caller frees: notes hands over the document's own piece
  * (the document has none after), abc and tabla parse the text (o: melody_only, tabla_map). */
 int srnn_docs_take_piece(srnn_docs *docs, size_t i, const srnn_mode_opts *o, srnn_piece **out,
@@ -214,6 +244,18 @@ double srnn_mode_output_bpm(const srnn_mode_opts *o);
 
 /* ---- models and generation ----------------------------------------------------------------- */
 
+/* The network, tokens and training settings that work for the mode (srnn_model_config_defaults
+ * with the mode's own), for a new model whose options the user did not give:
+ *   notes  2 x LSTM 256, embed 64, Conv1D 128:3, dropout 0.3; metric tokens, 8 velocity levels
+ *          from the corpus, transposition by up to 5 semitones; windows of 100, batches of
+ *          64, Adam 1e-3, cosine schedule with 100 warm-up steps
+ *   abc    1 x LSTM 256, embed 32, no convolution, dropout 0.2; windows of 100, batches of 32,
+ *          Adam 3e-3, constant rate
+ *   tabla  1 x LSTM 128, embed 32, no convolution; windows of 64, batches of 16
+ * (docs/training.md: how they were chosen). */
+struct srnn_model_config;
+void srnn_mode_model_defaults(const srnn_mode_def *m, struct srnn_model_config *cfg);
+
 /* Loads a model and finds its mode (an error for a file that is no model, or a model of a mode
  * this build lacks). */
 int srnn_mode_model_open(const char *path, struct srnn_model **model, const srnn_mode_def **m,
@@ -227,13 +269,24 @@ int srnn_mode_prime_text(const srnn_mode_def *m, const srnn_vocab *v, const char
  * document, at most one training window, without <end>) or o->prime_text; else the mode's own
  * opening (tabla: taal:NAME of o->taal); else one of the training windows stored in the
  * model, picked by seed (abc: made the end of a previous tune); else none (*toks NULL).
+ * Notes: o->prime as a whole up to the model's window, else its last window (from a bar line).
  * *keep: whether they belong in the output (the user's and the mode's openings do, someone's
  * training data does not). */
 int srnn_mode_primer(const srnn_mode_def *m, const struct srnn_model *model,
                      const srnn_mode_opts *o, uint64_t seed, int32_t **toks, size_t *n,
                      int *keep, srnn_mode_error *err) SRNN_WARN_UNUSED;
 
-/* Generation in the mode's grammar: sets go->constrain (abc: tunes that parse; tabla: the
+/* Notes: the primer o->prime as read (beat annotations applied, as training reads files) and
+ * all its tokens (after <start>, without <end>), for writing the primer and its continuation
+ * (o->prime_piece, o->context).  srnn_mode_primer gives what the network is fed: the whole
+ * primer up to the model's window, else its last window (metric: from a bar line, with the
+ * meter that holds there). */
+int srnn_mode_primer_piece(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *o,
+                           srnn_piece **piece, int32_t **toks, size_t *n, srnn_mode_error *err)
+    SRNN_WARN_UNUSED;
+
+/* Generation in the mode's grammar: sets go->constrain (notes: well-formed bars and events,
+ * o->pitch_min..pitch_max, o->meter_num/den; abc: tunes that parse; tabla: the
  * taal's cycle, o->cycles, o->taal unless o->prime) and, for tabla, go->length, for one
  * output; go->length must be set before.  *gen (NULL for a mode without a grammar) lives until
  * srnn_mode_gen_end, after srnn_generate.  SRNN_EARG for options out of range (an unknown

@@ -42,6 +42,8 @@ typedef struct srnn_piece srnn_piece;
 
 srnn_piece *srnn_piece_new(void);
 void srnn_piece_free(srnn_piece *piece);
+/* A copy of everything in piece (NULL when out of memory). */
+srnn_piece *srnn_piece_copy(const srnn_piece *piece);
 
 int srnn_piece_add_note(srnn_piece *piece, const srnn_note *note) SRNN_WARN_UNUSED;
 size_t srnn_piece_note_count(const srnn_piece *piece);

@@ -180,6 +180,9 @@ typedef struct srnn_notes_decode_opts {
      * their notes are left out, and the piece starts (beat 0) at the bar (metric) or the time
      * (timeshift) where token `skip` falls.  The continuation of a primer. */
     size_t skip;
+    /* With skip: the piece keeps the tokens' own time (beat 0 where the tokens start), so the
+     * notes fall where they go after the skipped ones. */
+    int keep_time;
 } srnn_notes_decode_opts;
 int srnn_notes_decode_ex(const srnn_vocab *vocab, const int32_t *tokens, size_t n,
                          const srnn_notes_decode_opts *opts, srnn_piece **out,

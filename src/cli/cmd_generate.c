@@ -15,6 +15,56 @@
 static const char USAGE[] =
     "songrnn generate MODEL -o OUT.mid|OUT.wav|OUT.abc|OUT.bol|- [--count N] [options]";
 
+/* toks = <start>, primer, continuation.  What is written: text modes and the tabla opening
+ * keep the primer when it belongs to the output (keep) and drop it otherwise; notes decode the
+ * continuation with the primer as its context (a stored training window: only the state; the
+ * user's primer: written back as it was, unless --continuation-only). */
+static int write_output(const srnn_mode_def *mode, srnn_model *m, srnn_mode_opts *mo,
+                        const char *path, const int32_t *toks, size_t n, size_t n_primer,
+                        int keep, const srnn_piece *prime_piece, const int32_t *prime_all,
+                        size_t n_prime_all)
+{
+    const srnn_vocab *v = srnn_model_vocab(m);
+    size_t skip = keep ? 0 : 1 + n_primer;
+    int text = !srnn_mode_can_write(mode, path) || (mode->text_ext && strstr(path, ".") &&
+                                                    strcmp(strrchr(path, '.') + 1,
+                                                           mode->text_ext) == 0);
+    if (mode->mode != SRNN_MODE_NOTES)
+        return cli_mode_write(mode, v, mo, path, toks + skip, n - skip);
+    size_t cont = 1 + n_primer; /* where the continuation starts */
+    if (!prime_piece) {
+        /* A stored window: it sets the decoder's state, nothing of it is written. */
+        if (text)
+            return cli_mode_write(mode, v, mo, path, toks + cont, n - cont);
+        mo->context = n_primer;
+        int rc = cli_mode_write(mode, v, mo, path, toks + 1, n - 1);
+        mo->context = 0;
+        return rc;
+    }
+    /* The user's primer: all its tokens, then the continuation. */
+    int32_t *all = malloc((n_prime_all + n - cont + 1) * sizeof *all);
+    if (!all) {
+        cli_fail(path, "out of memory");
+        return -1;
+    }
+    memcpy(all, prime_all, n_prime_all * sizeof *all);
+    memcpy(all + n_prime_all, toks + cont, (n - cont) * sizeof *all);
+    size_t n_all = n_prime_all + n - cont;
+    int rc;
+    if (text) {
+        size_t from = mo->continuation_only ? n_prime_all : 0;
+        rc = cli_mode_write(mode, v, mo, path, all + from, n_all - from);
+    } else {
+        mo->context = n_prime_all;
+        mo->prime_piece = prime_piece;
+        rc = cli_mode_write(mode, v, mo, path, all, n_all);
+        mo->context = 0;
+        mo->prime_piece = NULL;
+    }
+    free(all);
+    return rc;
+}
+
 int cmd_generate(int argc, char **argv)
 {
     srnn_opts o;
@@ -48,6 +98,12 @@ int cmd_generate(int argc, char **argv)
         return EXIT_ERROR;
     }
     mo.corpus_tempo = srnn_model_get_config(m)->tempo;
+    mo.pitch_min = srnn_model_get_config(m)->tok.pitch_min;
+    mo.pitch_max = srnn_model_get_config(m)->tok.pitch_max;
+    mo.continuation_only = o.continuation_only;
+    srnn_piece *prime_piece = NULL;
+    int32_t *prime_all = NULL;
+    size_t n_prime_all = 0;
     srnn_nn_set_step_threads(srnn_model_net(m), o.threads); /* 0: as many as help */
     int status = EXIT_OK;
     if (!cli_mode_can_write(mode, o.output)) {
@@ -55,6 +111,37 @@ int cmd_generate(int argc, char **argv)
                 "stdout)\n", o.output, mode->name, mode->text_ext ? ", ." : "",
                 mode->text_ext ? mode->text_ext : "");
         status = EXIT_USAGE;
+        goto out;
+    }
+    if (o.meter) {
+        char *end;
+        long num = strtol(o.meter, &end, 10), den = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+        if (*end || num < 1 || num > 64 || den < 1 || den > 64 || (den & (den - 1))) {
+            fprintf(stderr, "songrnn generate: --meter %s: not a meter such as 3/4 or 6/8\n",
+                    o.meter);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        if (mode->mode != SRNN_MODE_NOTES) {
+            fprintf(stderr, "songrnn generate: --meter is for notes models (abc tunes say M:, "
+                    "tabla has --taal)\n");
+            status = EXIT_USAGE;
+            goto out;
+        }
+        mo.meter_num = (int)num;
+        mo.meter_den = (int)den;
+    }
+    if (o.continuation_only && !o.prime) {
+        fprintf(stderr, "songrnn generate: --continuation-only goes with --prime FILE\n");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    /* A notes primer is written back as it was, then its continuation. */
+    if (o.prime && mode->mode == SRNN_MODE_NOTES &&
+        srnn_mode_primer_piece(mode, srnn_model_vocab(m), &mo, &prime_piece, &prime_all,
+                               &n_prime_all, &merr) != SRNN_OK) {
+        cli_mode_report(&merr);
+        status = EXIT_ERROR;
         goto out;
     }
     if (o.prime_text && !mode->has_prime_text) {
@@ -96,13 +183,11 @@ int cmd_generate(int argc, char **argv)
                    SRNN_OK) {
             cli_report(o.pos[0], &err);
             status = EXIT_ERROR;
-        } else {
-            /* toks = <start>, primer, continuation: keep what belongs to the output. */
-            size_t skip = keep ? 0 : 1 + n_primer;
-            if (cli_mode_write(mode, srnn_model_vocab(m), &mo, path, toks + skip, n - skip) != 0)
-                status = EXIT_ERROR;
-            else if (!o.quiet && strcmp(path, "-") != 0)
-                fprintf(stderr, "songrnn: wrote %s\n", path);
+        } else if (write_output(mode, m, &mo, path, toks, n, n_primer, keep, prime_piece,
+                                prime_all, n_prime_all) != 0) {
+            status = EXIT_ERROR;
+        } else if (!o.quiet && strcmp(path, "-") != 0) {
+            fprintf(stderr, "songrnn: wrote %s\n", path);
         }
         srnn_mode_gen_end(gen);
         free(toks);
@@ -110,6 +195,8 @@ int cmd_generate(int argc, char **argv)
         free(path);
     }
 out:
+    srnn_piece_free(prime_piece);
+    free(prime_all);
     srnn_model_free(m);
     return status;
 }

@@ -96,20 +96,51 @@ static int info_one(const char *path)
     size_t np = srnn_model_num_params(m);
     printf("parameters:   %s (%.2f MB float32)\n", grouped(np, b1, sizeof b1),
            (double)np * 4.0 / 1e6);
-    if (c->mode == SRNN_MODE_NOTES)
-        printf("tokenizer:    grid %d steps a quarter note, vocabulary bound %d, "
-               "velocity bins %d\n",
-               c->tok.grid, c->tok.max_vocab, c->tok.velocity_bins);
+    if (c->mode == SRNN_MODE_NOTES) {
+        const srnn_vocab *v = srnn_model_vocab(m);
+        int metric = srnn_notes_tokens_kind(v) == SRNN_TOKENS_METRIC;
+        printf("tokenizer:    %s, grid %d steps a quarter note, vocabulary bound %d",
+               metric ? "metric (bars, positions)" : "timeshift", c->tok.grid, c->tok.max_vocab);
+        if (c->tok.transpose)
+            printf(", transposed by up to %d semitones", c->tok.transpose);
+        printf("\n");
+        int levels = srnn_notes_velocity_bins(v);
+        printf("velocity:     ");
+        if (levels == 0)
+            printf("none (every note at 80)\n");
+        for (int k = 0; k < levels; k++)
+            printf("%s%d%s", k ? " " : "", srnn_notes_velocity_level(v, k),
+                   k + 1 == levels ? "" : "");
+        if (levels)
+            printf(" (%d level%s%s)\n", levels, levels == 1 ? "" : "s",
+                   levels == 1 ? ": the corpus plays at one velocity" : "");
+        if (metric) {
+            printf("meters:       ");
+            int num, den;
+            for (int k = 0; srnn_notes_meter(v, k, &num, &den) >= 0; k++)
+                printf("%s%d/%d", k ? " " : "", num, den);
+            printf(" (most frequent first)\n");
+        }
+        if (c->tok.pitch_max > 0)
+            printf("pitches:      %d..%d (sampling stays inside)\n", c->tok.pitch_min,
+                   c->tok.pitch_max);
+    }
     if (c->tempo > 0)
         printf("tempo:        %g BPM\n", c->tempo);
-    printf("training:     %s lr %g, clip %g, seq-len %d, batch %d, val-split %g, patience %d, "
-           "seed %llu\n",
-           t->optimizer[0] ? t->optimizer : "-", t->lr, t->clip, t->seq_len, t->batch,
-           t->val_split, t->patience, (unsigned long long)t->seed);
-    printf("progress:     %s epochs, %s steps; %s\n", grouped((unsigned long long)t->epoch, b1,
-           sizeof b1), grouped((unsigned long long)t->step, b2, sizeof b2),
-           srnn_model_optim(m) ? "optimizer state saved (--resume continues exactly)"
-                               : "no optimizer state (--resume restarts the optimizer)");
+    static const char *const SCHED[] = {"constant", "cosine", "plateau"};
+    printf("training:     %s lr %g (%s, warm-up %d steps), weight decay %g, clip %g, seq-len %d, "
+           "batch %d, val-split %g, patience %d, seed %llu\n",
+           t->optimizer[0] ? t->optimizer : "-", t->lr,
+           t->lr_schedule >= 0 && t->lr_schedule <= 2 ? SCHED[t->lr_schedule] : "?", t->warmup,
+           t->weight_decay, t->clip, t->seq_len, t->batch, t->val_split, t->patience,
+           (unsigned long long)t->seed);
+    printf("progress:     %s epochs, %s steps", grouped((unsigned long long)t->epoch, b1,
+           sizeof b1), grouped((unsigned long long)t->step, b2, sizeof b2));
+    if (t->window > 0)
+        printf(", and %lld batches into epoch %lld", (long long)t->window,
+               (long long)t->epoch + 1);
+    printf("; %s\n", srnn_model_optim(m) ? "optimizer state saved (--resume continues exactly)"
+                                         : "no optimizer state (--resume restarts the optimizer)");
     size_t nh;
     const srnn_history_entry *h = srnn_model_history(m, &nh);
     print_history(h, nh);

@@ -49,7 +49,13 @@ static const opt_def OPTS[] = {
     {"clip", 0, K_DOUBLE, OPT_G_TRAIN, OFF(clip), 0, BIG, NULL, "X", "clip gradients to this global norm; 0: off (5)"},
     {"val-split", 0, K_DOUBLE, OPT_G_TRAIN, OFF(val_split), 0, 0.9, NULL, "F", "fraction of pieces held out for validation (0.1)"},
     {"patience", 0, K_INT, OPT_G_TRAIN, OFF(patience), 0, 1000000, NULL, "N", "stop after validation loss rose N times; 0: never (3)"},
-    {"resume", 0, K_FLAG, OPT_G_TRAIN, OFF(resume), 0, 0, NULL, NULL, "continue training the model in -o"},
+    {"resume", 0, K_FLAG, OPT_G_TRAIN, OFF(resume), 0, 0, NULL, NULL, "continue training the model in -o (also from inside an epoch)"},
+    {"force", 0, K_FLAG, OPT_G_TRAIN, OFF(force), 0, 0, NULL, NULL, "replace the model in -o when it exists"},
+    {"lr-schedule", 0, K_CHOICE, OPT_G_TRAIN, OFF(lr_schedule), 0, 0, "constant|cosine|plateau", "S", "learning rate along the run: cosine down to --min-lr over the epochs or --max-seconds, halved per epoch without progress, or constant (cosine)"},
+    {"warmup", 0, K_INT, OPT_G_TRAIN, OFF(warmup), 0, 10000000, NULL, "N", "steps of linear warm-up (100)"},
+    {"min-lr", 0, K_DOUBLE, OPT_G_TRAIN, OFF(min_lr), 0, 1, NULL, "F", "cosine floor, a fraction of --lr (0.05)"},
+    {"weight-decay", 0, K_DOUBLE, OPT_G_TRAIN, OFF(weight_decay), 0, 10, NULL, "X", "weight decay (decoupled for Adam, as AdamW) (0)"},
+    {"checkpoint-minutes", 0, K_DOUBLE, OPT_G_TRAIN, OFF(checkpoint_minutes), 0, 1e6, NULL, "N", "also save inside an epoch every N minutes; 0: at epoch ends only (10)"},
     {"history", 0, K_STR, OPT_G_TRAIN, OFF(history), 0, 0, NULL, "FILE.csv", "write the per-epoch history as CSV"},
     {"threads", 0, K_INT, OPT_G_THREADS, OFF(threads), 0, 1024, NULL, "N", "threads (0: all cores)"},
 
@@ -60,6 +66,8 @@ static const opt_def OPTS[] = {
     {"argmax", 0, K_FLAG, OPT_G_SAMPLE, OFF(argmax), 0, 0, NULL, NULL, "always take the likeliest token"},
     {"prime", 0, K_STR, OPT_G_SAMPLE, OFF(prime), 0, 0, NULL, "FILE", "start from the opening of this file"},
     {"prime-text", 0, K_STR, OPT_G_SAMPLE, OFF(prime_text), 0, 0, NULL, "STR", "start from these characters (abc mode; \\n for newline)"},
+    {"continuation-only", 0, K_FLAG, OPT_G_SAMPLE, OFF(continuation_only), 0, 0, NULL, NULL, "with --prime: write what follows the primer, not the primer too"},
+    {"meter", 0, K_STR, OPT_G_SAMPLE, OFF(meter), 0, 0, NULL, "N/D", "notes: every bar in this meter (one the model learned)"},
     {"seed", 0, K_SEED, OPT_G_SAMPLE | OPT_G_TRAIN, OFF(seed), 0, 0, NULL, "S", "random seed, for reproducible runs"},
 
     {"tempo", 0, K_DOUBLE, OPT_G_OUTPUT, OFF(tempo), 1, 1000, NULL, "BPM", "tempo of the output"},
@@ -74,7 +82,10 @@ static const opt_def OPTS[] = {
 
     {"vocab", 0, K_INT, OPT_G_TOKENS, OFF(vocab), 200, 1000000, NULL, "N", "vocabulary bound (notes mode; default 512)"},
     {"grid", 0, K_INT, OPT_G_TOKENS, OFF(grid), 1, 960, NULL, "N", "grid steps per quarter note (12)"},
-    {"velocity-bins", 0, K_INT, OPT_G_TOKENS, OFF(velocity_bins), 0, 16, NULL, "N", "velocity tokens in N bins; 0: off"},
+    {"velocity-bins", 0, K_INT, OPT_G_TOKENS, OFF(velocity_bins), 0, 32, NULL, "N", "velocity levels (notes: 8); 0: no velocity tokens"},
+    {"velocity-scale", 0, K_CHOICE, OPT_G_TOKENS, OFF(velocity_scale), 0, 0, "quantile|fixed", "S", "velocity levels from the corpus (quantile) or equal ranges of 1..127 (quantile)"},
+    {"tokens", 0, K_CHOICE, OPT_G_TOKENS, OFF(tokens), 0, 0, "metric|timeshift", "T", "notes: bars and positions (metric) or time shifts (metric)"},
+    {"transpose", 0, K_INT, OPT_G_TOKENS, OFF(transpose), 0, 12, NULL, "N", "notes: each epoch, each piece moved by up to +-N semitones (5); 0: off"},
 
     {"tune", 0, K_STR, OPT_G_RENDER, OFF(tune), 0, 0, NULL, "X", "the tune of a multi-tune ABC file (X: number; default the first)"},
     {"melody-only", 0, K_FLAG, OPT_G_RENDER, OFF(melody_only), 0, 0, NULL, NULL, "leave out ABC guitar-chord accompaniment"},
@@ -87,6 +98,7 @@ static const opt_def OPTS[] = {
 
     {"reference", 0, K_STR, OPT_G_EVAL, OFF(reference), 0, 0, NULL, "CORPUS", "reference corpus (file or folder)"},
     {"format", 0, K_CHOICE, OPT_G_EVAL, OFF(format), 0, 0, "table|csv|json", "F", "output format (table)"},
+    {"model", 0, K_STR, OPT_G_EVAL, OFF(model), 0, 0, NULL, "MODEL", "also the model's negative log-likelihood of the pieces, per token and per note"},
 
     {"taal", 0, K_STR, OPT_G_TABLA, OFF(taal), 0, 0, NULL, "NAME", "taal of generated tabla (teentaal)"},
     {"cycles", 0, K_INT, OPT_G_TABLA, OFF(cycles), 1, 100000, NULL, "N", "cycles of generated tabla"},
@@ -119,6 +131,14 @@ void srnn_opts_defaults(srnn_opts *o)
     o->seed = -1;
     o->program = -1;
     o->grid = 12;
+    o->velocity_bins = 8;
+    o->tokens = "metric";
+    o->velocity_scale = "quantile";
+    o->transpose = 5;
+    o->lr_schedule = "cosine";
+    o->warmup = 100;
+    o->min_lr = 0.05;
+    o->checkpoint_minutes = 10;
     o->neuron = -1;
     o->layer = -1;
     o->format = "table";

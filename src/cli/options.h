@@ -45,7 +45,13 @@ typedef struct srnn_opts {
     int patience;
     int threads;
     int resume;
+    int force;                 /* --force: replace an existing model */
     const char *history;
+    const char *lr_schedule;   /* constant|cosine|plateau */
+    int warmup;                /* steps */
+    double min_lr;             /* cosine floor, a fraction of --lr */
+    double weight_decay;
+    double checkpoint_minutes; /* 0: only at epoch ends */
     /* sampling */
     int length;
     double temperature;
@@ -53,6 +59,8 @@ typedef struct srnn_opts {
     double top_p;
     int argmax;
     const char *prime, *prime_text;
+    int continuation_only;     /* --continuation-only: write what follows the primer alone */
+    const char *meter;         /* --meter N/D */
     long long seed; /* -1: not given */
     /* output */
     double tempo; /* 0: from the model or corpus */
@@ -65,6 +73,9 @@ typedef struct srnn_opts {
     int vocab;         /* vocabulary bound, 0: default */
     int grid;          /* steps per quarter note */
     int velocity_bins; /* 0: off */
+    const char *tokens;         /* metric|timeshift */
+    const char *velocity_scale; /* quantile|fixed */
+    int transpose;              /* augmentation, +-semitones */
     /* render */
     const char *tune;
     int melody_only;
@@ -74,6 +85,7 @@ typedef struct srnn_opts {
     int neuron, layer, top;
     /* eval */
     const char *reference, *format;
+    const char *model;          /* eval --model: negative log-likelihood of the pieces */
     /* tabla */
     const char *taal;
     int cycles;

@@ -163,6 +163,32 @@ const srnn_mode_def *srnn_modes_guess(const char *const *paths, int n_paths,
     return count[best] == 0 ? &SRNN_MODE_DEF_NOTES : MODES[best];
 }
 
+void srnn_modes_count(const char *const *paths, int n_paths, size_t counts[3])
+{
+    srnn_mode_opts quiet;
+    srnn_mode_opts_defaults(&quiet); /* no report callback: nothing printed */
+    char ext[16];
+    for (int k = 0; k < 3; k++)
+        counts[k] = 0;
+    for (size_t i = 0; i < N_MODES; i++) {
+        srnn_mode_files f = {0};
+        size_t c = 0;
+        for (int a = 0; a < n_paths; a++) {
+            struct stat st;
+            if (stat(paths[a], &st) == 0 && S_ISDIR(st.st_mode)) {
+                const char *const one[] = {paths[a]};
+                srnn_mode_error err;
+                (void)srnn_mode_files_gather(&f, one, 1, MODES[i]->in_exts, &quiet, &err);
+            } else if (srnn_mode_ext_in(srnn_mode_extension(paths[a], ext), MODES[i]->in_exts)) {
+                c++;
+            }
+        }
+        if ((unsigned)MODES[i]->mode < 3)
+            counts[MODES[i]->mode] = c + f.n;
+        srnn_mode_files_free(&f);
+    }
+}
+
 /* ---- documents ------------------------------------------------------------------------- */
 
 srnn_docs *srnn_docs_new(const srnn_mode_def *m)
@@ -381,6 +407,21 @@ int srnn_docs_take_piece(srnn_docs *docs, size_t i, const srnn_mode_opts *o, srn
     return docs->mode->hooks->doc_piece(&docs->d[i], o, out, err);
 }
 
+int srnn_docs_encode_transposed(const srnn_docs *docs, size_t i, const srnn_vocab *v,
+                                int transpose, int32_t **toks, size_t *n, srnn_error *err)
+{
+    if (!docs || i >= docs->n || !docs->d[i].piece)
+        return srnn_error_set(err, SRNN_EARG, "no piece to transpose");
+    return srnn_notes_encode_transposed(v, docs->d[i].piece, transpose, toks, n, err);
+}
+
+void srnn_docs_transpose_limits(const srnn_docs *docs, size_t i, int max, int *down, int *up)
+{
+    *down = *up = 0;
+    if (docs && i < docs->n && docs->d[i].piece)
+        srnn_piece_transpose_limits(docs->d[i].piece, max, down, up);
+}
+
 /* ---- tokens to output ------------------------------------------------------------------ */
 
 int srnn_mode_to_text(const srnn_mode_def *m, const srnn_vocab *v, const int32_t *toks,
@@ -510,6 +551,47 @@ int srnn_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode
 
 /* ---- models and generation ------------------------------------------------------------- */
 
+void srnn_mode_model_defaults(const srnn_mode_def *m, srnn_model_config *cfg)
+{
+    srnn_model_config_defaults(cfg);
+    srnn_model_netcfg *n = &cfg->net;
+    srnn_model_tokcfg *k = &cfg->tok;
+    srnn_model_traincfg *t = &cfg->train;
+    t->lr_schedule = 1; /* cosine */
+    t->warmup = 100;
+    t->min_lr = 0.05;
+    t->checkpoint_minutes = 10;
+    switch (m ? m->mode : SRNN_MODE_NOTES) {
+    case SRNN_MODE_NOTES:
+        k->tokens = SRNN_TOKENS_METRIC;
+        k->velocity_bins = 8;
+        k->velocity_scale = SRNN_VELOCITY_QUANTILE;
+        k->transpose = 5;
+        break;
+    case SRNN_MODE_ABC: /* the settings measured in tools/abc_train_check (README, ABC) */
+        n->layers = 1;
+        n->hidden = 256;
+        n->embed = 32;
+        n->conv_channels = 0;
+        n->dropout = 0.2;
+        t->batch = 32;
+        t->lr = 3e-3;
+        t->lr_schedule = 0;
+        t->warmup = 0;
+        break;
+    case SRNN_MODE_TABLA: /* those of tools/tabla_acceptance */
+        n->layers = 1;
+        n->hidden = 128;
+        n->embed = 32;
+        n->conv_channels = 0;
+        t->seq_len = 64;
+        t->batch = 16;
+        t->lr_schedule = 0;
+        t->warmup = 0;
+        break;
+    }
+}
+
 int srnn_mode_model_open(const char *path, srnn_model **model, const srnn_mode_def **m,
                          srnn_mode_error *err)
 {
@@ -538,6 +620,63 @@ int srnn_mode_prime_text(const srnn_mode_def *m, const srnn_vocab *v, const char
     return m->hooks->prime_text(v, text, toks, n, err);
 }
 
+/* The last window of a notes primer: from the last bar line that leaves at most `window`
+ * tokens (metric, with the meter that holds there), else its last `window` tokens. */
+static int primer_last_window(const srnn_vocab *v, int32_t **toks, size_t *n, size_t window)
+{
+    size_t at = *n - window;
+    if (srnn_notes_tokens_kind(v) == SRNN_TOKENS_METRIC) {
+        int bar = srnn_vocab_lookup(v, "Bar");
+        size_t b = at + 1; /* a bar line after at, so that Bar + meter + the rest fit */
+        while (b < *n && (*toks)[b] != bar)
+            b++;
+        if (b < *n) {
+            int32_t *w = malloc((window + 1) * sizeof *w);
+            if (!w)
+                return SRNN_ENOMEM;
+            size_t k = srnn_notes_window(v, *toks, *n, b, w, window);
+            free(*toks);
+            *toks = w;
+            *n = k;
+            return SRNN_OK;
+        }
+    }
+    memmove(*toks, *toks + at, window * sizeof **toks);
+    *n = window;
+    return SRNN_OK;
+}
+
+int srnn_mode_primer_piece(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *o,
+                           srnn_piece **piece, int32_t **toks, size_t *n, srnn_mode_error *err)
+{
+    *piece = NULL;
+    *toks = NULL;
+    *n = 0;
+    if (m->mode != SRNN_MODE_NOTES || !o->prime)
+        return srnn_mode_fail(err, "--prime", SRNN_EARG, "only a notes model continues a piece");
+    srnn_docs *docs = NULL;
+    int rc = srnn_docs_load_file(m, o->prime, o, &docs, err);
+    if (rc != SRNN_OK)
+        return rc;
+    srnn_error e = {0};
+    if ((rc = srnn_docs_encode(docs, 0, v, toks, n, &e)) != SRNN_OK) {
+        srnn_docs_free(docs);
+        return srnn_mode_fail_with(err, o->prime, rc, &e);
+    }
+    if (*n > 0 && (*toks)[*n - 1] == srnn_vocab_end_id(v))
+        (*n)--;
+    if (*n > 0 && (*toks)[0] == srnn_vocab_start_id(v))
+        memmove(*toks, *toks + 1, --(*n) * sizeof **toks);
+    rc = srnn_docs_take_piece(docs, 0, o, piece, &e);
+    srnn_docs_free(docs);
+    if (rc != SRNN_OK) {
+        free(*toks);
+        *toks = NULL;
+        return srnn_mode_fail_with(err, o->prime, rc, &e);
+    }
+    return SRNN_OK;
+}
+
 int srnn_mode_primer(const srnn_mode_def *m, const srnn_model *model, const srnn_mode_opts *o,
                      uint64_t seed, int32_t **out, size_t *n, int *keep, srnn_mode_error *err)
 {
@@ -564,8 +703,16 @@ int srnn_mode_primer(const srnn_mode_def *m, const srnn_model *model, const srnn
                 return srnn_mode_fail_with(err, o->prime, rc, &e);
             if (nt > 0 && toks[nt - 1] == srnn_vocab_end_id(v))
                 nt--; /* the opening, not a finished piece */
-            if (nt > window)
+            if (nt > window && m->mode == SRNN_MODE_NOTES) {
+                /* Notes: the primer's end is where the music goes on: its last window. */
+                rc = primer_last_window(v, &toks, &nt, window);
+                if (rc != SRNN_OK) {
+                    free(toks);
+                    return srnn_mode_fail(err, "generate", rc, "out of memory");
+                }
+            } else if (nt > window) {
                 nt = window;
+            }
         }
         *out = toks;
         *n = nt;

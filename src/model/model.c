@@ -152,6 +152,7 @@ static int optim_config(const srnn_model_traincfg *t, srnn_optim_config *oc, srn
         oc->eps = t->eps;
     if (t->momentum > 0)
         oc->momentum = t->momentum;
+    oc->weight_decay = t->weight_decay;
     return SRNN_OK;
 }
 

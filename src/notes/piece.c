@@ -390,3 +390,27 @@ double srnn_piece_seconds_to_beat(const srnn_piece *piece, double seconds)
     }
     return at + (seconds - sec) / (us * 1e-6);
 }
+
+srnn_piece *srnn_piece_copy(const srnn_piece *p)
+{
+    srnn_piece *c = p ? srnn_piece_new() : NULL;
+    if (!c)
+        return NULL;
+    int rc = srnn_piece_set_title(c, srnn_piece_title(p));
+    for (size_t i = 0; rc == SRNN_OK && i < p->n_notes; i++)
+        rc = srnn_piece_add_note(c, &p->notes[i]);
+    for (size_t i = 0; rc == SRNN_OK && i < p->n_tempos; i++)
+        rc = srnn_piece_add_tempo(c, p->tempos[i].beat, p->tempos[i].us_per_quarter);
+    for (size_t i = 0; rc == SRNN_OK && i < p->n_timesigs; i++)
+        rc = srnn_piece_add_timesig(c, p->timesigs[i].beat, p->timesigs[i].num,
+                                    p->timesigs[i].den);
+    for (size_t i = 0; rc == SRNN_OK && i < p->n_keysigs; i++)
+        rc = srnn_piece_add_keysig(c, p->keysigs[i].beat, p->keysigs[i].sharps,
+                                   p->keysigs[i].minor);
+    c->program = p->program;
+    if (rc != SRNN_OK) {
+        srnn_piece_free(c);
+        return NULL;
+    }
+    return c;
+}

@@ -981,7 +981,8 @@ int srnn_notes_decode_ex(const srnn_vocab *v, const int32_t *tokens, size_t n,
     notebuf nb = {0};
     meter_at *ma = NULL;
     size_t n_ma = 0, cap_ma = 0;
-    int64_t t = 0, bar_start = 0, origin = skip ? -1 : 0; /* a whole piece keeps its opening rests */
+    /* A whole piece keeps its opening rests; a continuation starts at its bar (or time). */
+    int64_t t = 0, bar_start = 0, origin = skip && !(opts && opts->keep_time) ? -1 : 0;
     int meter = 0, bars_seen = 0, prev_kind = TK_START;
     int vel = v->vel_bins ? v->vel_level[v->vel_nearest[DEFAULT_VELOCITY]] : DEFAULT_VELOCITY;
     int pending_vel = vel, pending = 0, rc = SRNN_OK;
@@ -1041,7 +1042,8 @@ int srnn_notes_decode_ex(const srnn_vocab *v, const int32_t *tokens, size_t n,
             break;
         }
         /* A meter that holds from a kept bar on: a time signature there. */
-        if (metric && keep && rc == SRNN_OK && (kind == TK_BAR || kind == TK_METER) &&
+        if (metric && (keep || origin == 0) && rc == SRNN_OK &&
+            (kind == TK_BAR || kind == TK_METER) &&
             origin >= 0 && (n_ma == 0 || ma[n_ma - 1].meter != meter ||
                             ma[n_ma - 1].step == bar_start)) {
             if (n_ma && ma[n_ma - 1].step == bar_start) {

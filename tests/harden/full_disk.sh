@@ -56,7 +56,7 @@ run_limited 1024 "$O/rt.mid" "$S" roundtrip "$big" -o "$O/rt.mid"
 
 # Model: an old model, then a new training run that cannot save.
 "$S" train "$small" -o "$O/m.srnn" "${tiny[@]}" --seed 1 >/dev/null 2>&1 || fail "train to make the old model"
-run_limited 4096 "$O/m.srnn" "$S" train "$piano" -o "$O/m.srnn" "${tiny[@]}" --seed 2
+run_limited 4096 "$O/m.srnn" "$S" train "$piano" -o "$O/m.srnn" "${tiny[@]}" --seed 2 --force
 
 # MIDI from generate, with the model above.
 "$S" generate "$O/m.srnn" -o "$O/gen.mid" --length 20 --seed 1 -q >/dev/null 2>&1 || fail "generate to make the old file"
