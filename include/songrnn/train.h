@@ -154,6 +154,12 @@ int srnn_train_run(struct srnn_nn *nn, struct srnn_optim *opt, const srnn_datase
                    srnn_train_state *state, const srnn_train_hooks *hooks, srnn_train_end *end,
                    srnn_error *err) SRNN_WARN_UNUSED;
 
+/* The negative log-likelihood (nats, summed) nn gives tokens[1..n-1], each predicted from the
+ * ones before it, the state carried through windows of T (one stream, training mode off);
+ * *count gets n - 1.  For comparing tokenizations per note rather than per token. */
+int srnn_train_sequence_nll(struct srnn_nn *nn, const int32_t *tokens, size_t n, int T,
+                            double *nll, size_t *count, srnn_error *err) SRNN_WARN_UNUSED;
+
 /* Mean loss and accuracy of nn on ds (training mode off), windows of T in B' <= B streams. */
 int srnn_train_evaluate(struct srnn_nn *nn, const srnn_dataset *ds, int B, int T, double *loss,
                         double *acc, srnn_error *err) SRNN_WARN_UNUSED;

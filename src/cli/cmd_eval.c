@@ -1,6 +1,9 @@
 /* songrnn eval GENERATED... --reference CORPUS : objective statistics of generated pieces (MIDI,
- * ABC tunes or tabla compositions, read by their mode) against a corpus, after Yang & Lerch (2018); see include/songrnn/eval.h for what is
- * computed.  A table on the terminal, or CSV / JSON with --format. */
+ * ABC tunes or tabla compositions, read by their mode) against a corpus: the features of Yang
+ * & Lerch (2018), and what a musician hears (onset phase, key, bar repetition, velocity
+ * spread, the longest run copied from the corpus); with --model, the model's negative
+ * log-likelihood of the pieces per token and per note.  See include/songrnn/eval.h.  A table
+ * on the terminal, or CSV / JSON with --format. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,14 +12,33 @@
 #include "cli.h"
 #include "songrnn/eval.h"
 #include "songrnn/midi.h"
+#include "songrnn/model.h"
+#include "songrnn/train.h"
 
 static const char USAGE[] =
     "songrnn eval GENERATED... --reference CORPUS [--format table|csv|json] [-o FILE]";
 
+/* What the sets add up to beyond the Yang & Lerch features. */
+typedef struct extra {
+    srnn_music_stats music;
+    size_t longest;          /* generated: the longest run copied from the reference */
+    const char *longest_in;  /* which generated piece it is in */
+    double nll;              /* --model: summed over the pieces' tokens */
+    size_t nll_tokens, nll_notes;
+} extra;
+
+typedef struct load_ctx {
+    srnn_model *model;        /* --model, or NULL */
+    const srnn_copy_index *copies; /* generated pieces: the reference to compare with */
+    srnn_copy_index *index;   /* the reference: its pieces go in */
+} load_ctx;
+
 /* Reads the pieces of args (files and folders of the mode) into set: every MIDI file, every tune
- * of an ABC file, every .bol composition.  Unreadable ones are reported and skipped. */
+ * of an ABC file, every .bol composition, with their musical statistics, copies and, with a
+ * model, likelihood.  Unreadable ones are reported and skipped. */
 static int load_set(const srnn_mode_def *mode, const char *const *args, int n_args,
-                    const srnn_mode_opts *mo, srnn_eval_set *set, size_t *n_docs)
+                    const srnn_mode_opts *mo, srnn_eval_set *set, size_t *n_docs,
+                    const load_ctx *c, extra *x)
 {
     srnn_docs *docs = NULL;
     srnn_mode_error merr;
@@ -25,16 +47,99 @@ static int load_set(const srnn_mode_def *mode, const char *const *args, int n_ar
         return -1;
     }
     *n_docs = srnn_docs_count(docs);
-    for (size_t i = 0; i < srnn_docs_count(docs); i++) {
+    int status = 0;
+    for (size_t i = 0; i < srnn_docs_count(docs) && status == 0; i++) {
         srnn_piece *p = NULL;
         srnn_error err = {0};
+        double nll = 0;
+        size_t count = 0;
+        if (c->model) { /* the tokens first: a text mode encodes the document's text */
+            int32_t *toks = NULL;
+            size_t n = 0;
+            if (srnn_docs_encode(docs, i, srnn_model_vocab(c->model), &toks, &n, &err) !=
+                    SRNN_OK ||
+                srnn_train_sequence_nll(srnn_model_net(c->model), toks, n,
+                                        srnn_model_get_config(c->model)->train.seq_len, &nll,
+                                        &count, &err) != SRNN_OK) {
+                cli_report(srnn_docs_label(docs, i), &err);
+                free(toks);
+                continue;
+            }
+            free(toks);
+        }
         if (srnn_docs_take_piece(docs, i, mo, &p, &err) != SRNN_OK ||
-            srnn_eval_set_add(set, p, &err) != 0)
+            srnn_eval_set_add(set, p, &err) != 0) {
             cli_report(srnn_docs_label(docs, i), &err);
+            srnn_piece_free(p);
+            continue;
+        }
+        x->nll += nll;
+        x->nll_tokens += count;
+        x->nll_notes += c->model ? srnn_piece_note_count(p) : 0;
+        size_t longest = 0;
+        if (srnn_music_stats_add(&x->music, p) != SRNN_OK ||
+            (c->index && srnn_copy_index_add(c->index, p) != SRNN_OK) ||
+            (c->copies && srnn_copy_index_longest(c->copies, p, &longest, &err) != SRNN_OK)) {
+            cli_fail(srnn_docs_label(docs, i), "out of memory");
+            status = -1;
+        }
+        if (longest > x->longest) {
+            x->longest = longest;
+            free((char *)x->longest_in);
+            x->longest_in = strdup(srnn_docs_label(docs, i));
+        }
         srnn_piece_free(p);
     }
     srnn_docs_free(docs);
-    return 0;
+    return status;
+}
+
+static void write_music_table(FILE *out, const extra *g, const extra *r, int with_model)
+{
+    fprintf(out, "\nmusical statistics (tools/music_stats reads the same from the files; "
+                 "docs/music-stats.md)\n");
+    fprintf(out, "%-34s %12s %12s\n", "", "generated", "reference");
+    fprintf(out, "%-34s %12.3f %12s\n", "onset-phase KL from the reference",
+            srnn_music_onset_kl(&r->music, &g->music), "0");
+    fprintf(out, "%-34s %11.1f%% %11.1f%%\n", "in key (best major scale)",
+            100 * srnn_music_in_key(&g->music), 100 * srnn_music_in_key(&r->music));
+    fprintf(out, "%-34s %11.1f%% %11.1f%%\n", "bars repeating an earlier rhythm",
+            100 * srnn_music_bar_repetition(&g->music), 100 * srnn_music_bar_repetition(&r->music));
+    fprintf(out, "%-34s %12.2f %12.2f\n", "velocity standard deviation",
+            srnn_music_velocity_sd(&g->music), srnn_music_velocity_sd(&r->music));
+    fprintf(out, "%-34s %12zu %12s   %s\n", "longest run copied (notes)", g->longest, "-",
+            g->longest_in ? g->longest_in : "");
+    if (with_model)
+        fprintf(out, "model: %.4f nats per token, %.4f per note (%zu tokens, %zu notes of the "
+                "generated pieces)\n", g->nll_tokens ? g->nll / (double)g->nll_tokens : NAN,
+                g->nll_notes ? g->nll / (double)g->nll_notes : NAN, g->nll_tokens, g->nll_notes);
+}
+
+static void write_music_json(FILE *out, const extra *g, const extra *r, int with_model)
+{
+    const extra *sets[2] = {g, r};
+    static const char *const NAMES[2] = {"generated", "reference"};
+    fprintf(out, "  \"music\": {\n");
+    for (int k = 0; k < 2; k++) {
+        const srnn_music_stats *m = &sets[k]->music;
+        fprintf(out, "    \"%s\": {\"pieces\": %zu, \"notes\": %zu, \"onset_phase_kl\": %.6g, "
+                     "\"in_key\": %.6g, \"bar_repetition\": %.6g, \"velocity_std\": %.6g, "
+                     "\"onset_hist\": [", NAMES[k], m->pieces, m->notes,
+                srnn_music_onset_kl(&r->music, m), srnn_music_in_key(m),
+                srnn_music_bar_repetition(m), srnn_music_velocity_sd(m));
+        for (int b = 0; b < 12; b++)
+            fprintf(out, "%s%llu", b ? ", " : "", (unsigned long long)m->onset_hist[b]);
+        fprintf(out, "]");
+        if (k == 0)
+            fprintf(out, ", \"longest_copy\": %zu", g->longest);
+        fprintf(out, "}%s\n", k == 0 ? "," : "");
+    }
+    fprintf(out, "  }%s\n", with_model ? "," : "");
+    if (with_model)
+        fprintf(out, "  \"model\": {\"tokens\": %zu, \"notes\": %zu, \"nll_per_token\": %.6g, "
+                     "\"nll_per_note\": %.6g}\n", g->nll_tokens, g->nll_notes,
+                g->nll_tokens ? g->nll / (double)g->nll_tokens : 0,
+                g->nll_notes ? g->nll / (double)g->nll_notes : 0);
 }
 
 static void put_num(FILE *out, double v, const char *fmt, const char *none)
@@ -126,7 +231,7 @@ static void write_json(FILE *out, const srnn_eval_result *r, size_t ng, size_t n
         skl += r[f].kld;
         soa += r[f].overlap;
     }
-    fprintf(out, "  },\n  \"mean_kld\": %.6g,\n  \"mean_overlap\": %.6g\n}\n",
+    fprintf(out, "  },\n  \"mean_kld\": %.6g,\n  \"mean_overlap\": %.6g,\n",
             skl / SRNN_EVAL_N_FEATURES, soa / SRNN_EVAL_N_FEATURES);
 }
 
@@ -145,6 +250,10 @@ int cmd_eval(int argc, char **argv)
         return EXIT_USAGE;
     }
     int status = EXIT_ERROR;
+    extra xg, xr;
+    memset(&xg, 0, sizeof xg);
+    memset(&xr, 0, sizeof xr);
+    load_ctx cg = {0}, cr = {0};
     srnn_eval_set *gen = srnn_eval_set_new(), *ref = srnn_eval_set_new();
     srnn_error err = {0};
     srnn_eval_result res[SRNN_EVAL_N_FEATURES];
@@ -162,10 +271,25 @@ int cmd_eval(int argc, char **argv)
     const srnn_mode_def *mode = cli_mode_choose(&o, &mo);
     if (!mode)
         goto done;
-    if (load_set(mode, o.pos, o.n_pos, &mo, gen, &files_g) != 0)
-        goto done;
+    if (o.model) {
+        srnn_mode_error merr;
+        const srnn_mode_def *mm = NULL;
+        if (srnn_mode_model_open(o.model, &cg.model, &mm, &merr) != SRNN_OK) {
+            cli_mode_report(&merr);
+            goto done;
+        }
+        if (mm != mode) {
+            cli_fail(o.model, "a %s model cannot score %s pieces", mm->name, mode->name);
+            goto done;
+        }
+    }
+    /* The reference first: the generated pieces' copies are looked for in it. */
     const char *const refs[] = {o.reference};
-    if (load_set(mode, refs, 1, &mo, ref, &files_r) != 0)
+    if (!(cr.index = srnn_copy_index_new()) ||
+        load_set(mode, refs, 1, &mo, ref, &files_r, &cr, &xr) != 0)
+        goto done;
+    cg.copies = cr.index;
+    if (load_set(mode, o.pos, o.n_pos, &mo, gen, &files_g, &cg, &xg) != 0)
         goto done;
     if (srnn_eval_set_count(gen) == 0) {
         cli_fail(o.pos[0], "none of the %zu generated pieces could be read", files_g);
@@ -180,12 +304,16 @@ int cmd_eval(int argc, char **argv)
         cli_fail(o.output, "out of memory");
         goto done;
     }
-    if (strcmp(o.format, "csv") == 0)
+    if (strcmp(o.format, "csv") == 0) {
         write_csv(out, res);
-    else if (strcmp(o.format, "json") == 0)
+    } else if (strcmp(o.format, "json") == 0) {
         write_json(out, res, srnn_eval_set_count(gen), srnn_eval_set_count(ref), o.reference);
-    else
+        write_music_json(out, &xg, &xr, cg.model != NULL);
+        fprintf(out, "}\n");
+    } else {
         write_table(out, res, srnn_eval_set_count(gen), srnn_eval_set_count(ref), o.reference);
+        write_music_table(out, &xg, &xr, cg.model != NULL);
+    }
     status = EXIT_OK;
     if (to_file) {
         fclose(out);
@@ -198,6 +326,10 @@ int cmd_eval(int argc, char **argv)
     }
 done:
     free(buf);
+    free((char *)xg.longest_in);
+    free((char *)xr.longest_in);
+    srnn_model_free(cg.model);
+    srnn_copy_index_free(cr.index);
     srnn_eval_set_free(gen);
     srnn_eval_set_free(ref);
     return status;

@@ -71,6 +71,44 @@ done:
     return rc;
 }
 
+int srnn_train_sequence_nll(srnn_nn *nn, const int32_t *tokens, size_t n, int T, double *nll,
+                            size_t *count, srnn_error *err)
+{
+    *nll = 0;
+    *count = 0;
+    if (!nn || (!tokens && n) || T <= 0)
+        return srnn_error_set(err, SRNN_EARG, "nothing to score");
+    int *in = malloc((size_t)T * sizeof *in), *tg = malloc((size_t)T * sizeof *tg);
+    if (!in || !tg) {
+        free(in);
+        free(tg);
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    }
+    srnn_nn_set_training(nn, 0);
+    srnn_nn_reset_state(nn);
+    int rc = SRNN_OK;
+    for (size_t at = 0; at + 1 < n && rc == SRNN_OK; at += (size_t)T) {
+        int k = 0;
+        for (; k < T; k++) {
+            /* positions past the end: any input, no target (they come after the last one) */
+            in[k] = at + k < n ? tokens[at + k] : 0;
+            tg[k] = at + k + 1 < n ? tokens[at + k + 1] : -1;
+        }
+        size_t counted = 0;
+        for (k = 0; k < T; k++)
+            counted += tg[k] >= 0;
+        srnn_real loss;
+        if ((rc = srnn_nn_forward(nn, in, tg, 1, T, &loss, err)) == SRNN_OK) {
+            *nll += (double)loss * (double)counted;
+            *count += counted;
+        }
+    }
+    srnn_nn_reset_state(nn);
+    free(in);
+    free(tg);
+    return rc;
+}
+
 /* A copy of the weights, the optimizer's and the training's state (epoch boundary, best
  * epoch, a checkpoint), to go back to. */
 typedef struct snapshot {
