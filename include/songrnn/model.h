@@ -131,6 +131,7 @@ typedef struct srnn_modelfile {
     float *carried; /* the carried state of carried_B streams; NULL and 0: none */
     size_t n_carried;
     int carried_B;
+    int version;    /* decode: the file's format version (encode writes the current one) */
 } srnn_modelfile;
 
 void srnn_modelfile_release(srnn_modelfile *mf);
@@ -181,6 +182,9 @@ int srnn_model_mode(const srnn_model *model); /* srnn_mode */
 const srnn_vocab *srnn_model_vocab(const srnn_model *model);
 srnn_nn *srnn_model_net(srnn_model *model);
 size_t srnn_model_num_params(const srnn_model *model);
+/* The format version of the file the model was loaded from (SRNN_MODELFILE_VERSION for a new
+ * model: that is what a save writes). */
+int srnn_model_file_version(const srnn_model *model);
 
 /* The optimizer: present after loading a file saved with it, or once created here from the
  * config's training settings (optimizer, lr, momentum, ...).  srnn_model_optim gives NULL

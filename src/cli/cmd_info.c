@@ -83,8 +83,10 @@ static int info_one(const char *path)
     char b1[32], b2[32], cell[8];
 
     printf("model:        %s\n", path);
-    printf("format:       songrnn model file, version %d, %lld bytes\n", SRNN_MODELFILE_VERSION,
-           bytes);
+    printf("format:       songrnn model file, version %d, %lld bytes%s\n",
+           srnn_model_file_version(m), bytes,
+           srnn_model_file_version(m) < SRNN_MODELFILE_VERSION
+               ? " (an earlier version: read as it is; a save writes the current one)" : "");
     printf("mode:         %s\n", srnn_mode_name((srnn_mode)c->mode));
     printf("vocabulary:   %d tokens\n", srnn_vocab_size(srnn_model_vocab(m)));
     upper(cell, n->cell, sizeof cell);

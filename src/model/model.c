@@ -24,6 +24,7 @@ struct srnn_model {
     float *carried; /* the carried training state of carried_B streams, or NULL */
     size_t n_carried;
     int carried_B;
+    int file_version;
 };
 
 size_t srnn_model_count_params(const srnn_model_netcfg *n)
@@ -302,6 +303,7 @@ static int from_file(srnn_modelfile *mf, srnn_model **out, srnn_error *err)
     m->primer_len = mf->primer_len;
     mf->primers = NULL;
     mf->n_primers = mf->primer_len = 0;
+    m->file_version = mf->version;
     /* The carried state of a checkpoint inside an epoch goes back into the network. */
     if (mf->carried && cfg->train.window > 0) {
         if (mf->n_carried != srnn_nn_carried_size(m->net, mf->carried_B)) {
@@ -413,6 +415,11 @@ int srnn_model_history_add(srnn_model *m, const srnn_history_entry *e)
     }
     m->history[m->n_history++] = *e;
     return SRNN_OK;
+}
+
+int srnn_model_file_version(const srnn_model *m)
+{
+    return m && m->file_version ? m->file_version : SRNN_MODELFILE_VERSION;
 }
 
 int srnn_model_set_carried(srnn_model *m, const float *state, size_t n, int B)

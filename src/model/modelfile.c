@@ -810,6 +810,7 @@ int srnn_modelfile_decode(const unsigned char *data, size_t size, srnn_modelfile
                               "model file format version %u is newer than this songrnn reads "
                               "(%d); update songrnn",
                               version, SRNN_MODELFILE_VERSION);
+    mf->version = (int)version;
     srnn_model_config_defaults(&mf->config);
     rbuf body = {data + HEADER_SIZE, size - HEADER_SIZE - TRAILER_SIZE, 0};
     int rc = decode_sections(&body, mf, err);
