@@ -306,8 +306,8 @@ static int walk_track(reader *r, const unsigned char *p, size_t len, unsigned ti
             track_cut(r, "track %u: event cut short at byte %zu", tn, base + at);
             break;
         }
-        /* A data byte of 0x80 or more is taken as data and clipped to 127 (mido's clip=True;
-         * FluidSynth takes it as data too). */
+        /* A data byte of 0x80 or more is taken as data and clipped to 127, as mido's
+         * clip=True reads it. */
         unsigned d1 = p[i] & 0x80 ? 0x7F : p[i];
         unsigned d2 = nd < 2 ? 0 : p[i + 1] & 0x80 ? 0x7F : p[i + 1];
         i += nd;
