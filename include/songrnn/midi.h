@@ -17,19 +17,31 @@ enum {
 /* Files larger than this are refused before they are read (real MIDI files are kilobytes). */
 #define SRNN_MIDI_MAX_BYTES ((size_t)16 << 20)
 
-/* Reads a Standard MIDI File (format 0 or 1, or RIFF RMID) into a new piece: every track
- * merged, drums dropped unless asked, note-on velocity 0 as note-off, sustain pedal applied,
- * times in beats (ticks / PPQ), tempo map, time and key signatures kept, the first track name
- * as title, the first program change of a non-drum channel as program; note voice = track.
+/* Reads a Standard MIDI File (or RIFF RMID) into a new piece: every track merged, drums dropped
+ * unless asked, note-on velocity 0 as note-off, sustain pedal applied, times in beats (ticks /
+ * PPQ), tempo map, time and key signatures kept, the first track name as title, the first
+ * program change of a non-drum channel as program; note voice = track.
  * Per channel and pitch one note sounds at a time: a re-strike ends the sounding note there;
  * two strikes on one tick are one note lasting to the last of their note-offs; notes never
  * closed end with their track; a zero-length note lasts one tick.  The pedal extends a note
  * released while it is down to the pedal release or the next strike of the pitch.
- * A track missing its End-of-Track is accepted when its events end cleanly.
- * Errors (SRNN_EINPUT, one line in err): not a MIDI file, truncated header or track, bad
- * variable-length number, event past its track, running status without status, SMPTE time
- * division, format 2, zero division, no notes, only drum notes, file too large.
- * *out is NULL on failure. */
+ * Other people's files are read as a tolerant reader does (mido with clip=True, FluidSynth;
+ * the cases are the files of tests/midi/edge, and src/midi/read.c says how each is read):
+ *  - formats 0 and 1 (and undefined ones) merge their tracks; format 2 plays its sequences one
+ *    after another; an SMPTE time division is read as seconds at 120 bpm;
+ *  - only the tracks the header declares are read, fewer when the file holds fewer; unknown
+ *    chunks are skipped, bytes after the last track ignored; a header longer than 6 bytes,
+ *    chunk lengths a few bytes off, a track running past the end of the file are repaired;
+ *  - running status goes on across meta and sysex events; status bytes F1-FE are skipped
+ *    with their data bytes; data bytes over 127 are clipped to 127; a missing End-of-Track,
+ *    and events after it in its chunk, are read;
+ *  - a track ends early at the first bytes that cannot be read (an event cut short, a number
+ *    longer than the spec's 4 bytes, a data byte with no status, a meta or sysex longer than
+ *    the track), keeping what came before.
+ * Errors (SRNN_EINPUT, one line in err saying what is wrong): not a MIDI file (empty, no MThd),
+ * truncated header or one shorter than 6 bytes, a time division of zero, no notes (no track,
+ * none declared, or none before the first unreadable bytes, whose reason is given), only drum
+ * notes, file too large.  *out is NULL on failure. */
 int srnn_midi_read(const char *path, unsigned flags, srnn_piece **out, srnn_error *err)
     SRNN_WARN_UNUSED;
 int srnn_midi_read_memory(const unsigned char *data, size_t size, unsigned flags,

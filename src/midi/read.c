@@ -5,6 +5,32 @@
  * bytes that are there before anything is read or allocated, and memory grows only with events
  * actually present.  libsmf is used by the writer.
  *
+ * It reads other people's files as a tolerant reader does (mido with clip=True, FluidSynth),
+ * and refuses only what cannot be read; tests/midi/edge holds a file for each case below.
+ *  - Chunks: the header must be MThd of at least 6 bytes (longer: the rest is skipped; a length
+ *    past the end of the file: the chunks are looked for from byte 14).  Chunks other than MTrk
+ *    are skipped.  Only as many MTrk chunks as the header declares are read (as mido and
+ *    FluidSynth do; later bytes are ignored), fewer when the file holds fewer.  A chunk id that
+ *    is not four ASCII characters means a length before it was wrong: reading goes on at the
+ *    nearest "MTrk" (from 8 bytes back).  A track whose length runs past the file is read up to
+ *    the end of the file.  A RIFF RMID file is read from its "data" chunk.
+ *  - Header fields: formats 0 and 1 (and unknown ones, as mido does) merge their tracks; in
+ *    format 2 each track is a sequence that starts where the one before ended.  An SMPTE time
+ *    division (frames a second times ticks a frame) is read as seconds at 120 bpm, its tempo
+ *    events ignored, since they do not change SMPTE time.  Refused: a division of 0.
+ *  - Events: running status goes on across meta and sysex events and the stray bytes below
+ *    (the spec says meta and sysex cancel it, but real files rely on it and a data byte there
+ *    means nothing else).  Sysex F0 and F7 packets are skipped by their lengths.  Status bytes
+ *    F1-FE (system common and real-time, no place in a file) are skipped with the data bytes
+ *    the wire protocol gives them (F1, F3: 1; F2: 2; the rest, undefined ones too: 0).  A data
+ *    byte of 0x80 or more in a channel message is taken as data and clipped to 127.  Events
+ *    after End-of-Track inside its chunk are read, as mido reads them.
+ *  - A track ends at the end of its chunk, or earlier at the first bytes that cannot be read:
+ *    an event cut short, a variable-length number of more than 4 bytes (the spec's limit;
+ *    mido reads it, FluidSynth refuses the file), a data byte with no status before it, a meta
+ *    or sysex longer than what is left of the track.  What came before is kept; a file left
+ *    without notes is refused with the reason ("no notes (track 1: ...)").
+ *
  * How events become notes (all tracks merged in time order; ties keep file order):
  *  - note-on with velocity 0 is a note-off;
  *  - one sounding note per (channel, pitch): a note-on of a pitch that is still sounding ends
@@ -21,7 +47,9 @@
  *    lasts until the pedal goes up, or until the next strike of the same pitch on that channel,
  *    whichever comes first.  A pedal pressed on the very tick of the release does not catch it.
  */
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +58,9 @@
 
 /* The cap bounds memory: events grow with the bytes present, never with declared lengths. */
 #define MAX_FILE_BYTES SRNN_MIDI_MAX_BYTES
+
+/* SMPTE-timed files have no beats: they are read at this tempo (120 bpm). */
+#define SMPTE_US_PER_QUARTER 500000.0
 
 enum { EV_ON, EV_OFF, EV_PEDAL, EV_ALL_OFF, EV_PROGRAM, EV_TEMPO, EV_TIMESIG, EV_KEYSIG };
 
@@ -57,6 +88,9 @@ typedef struct reader {
     size_t n_ev, cap_ev;
     int64_t *track_end; /* [n_tracks] tick of each track's end */
     unsigned n_tracks;
+    double ticks_per_beat;
+    int smpte;          /* SMPTE time division: tempo events do not change the timing */
+    char problem[200];  /* why the first track cut short ended there, or "" */
     char title[256];
 } reader;
 
@@ -157,59 +191,84 @@ static void clean_text(char *dst, size_t cap, const unsigned char *src, size_t n
     dst[w - s] = 0;
 }
 
-/* Walks one MTrk chunk (p, len) at file offset base; collects the events that matter. */
-static int walk_track(reader *r, const unsigned char *p, size_t len, unsigned ti, size_t base)
+/* Records why a track ends before its chunk does; the first such reason is kept for the
+ * message of a file that ends up with no notes. */
+static void SRNN_PRINTF(2, 3) track_cut(reader *r, const char *fmt, ...)
+{
+    if (r->problem[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->problem, sizeof r->problem, fmt, ap);
+    va_end(ap);
+}
+
+/* Data bytes the MIDI wire protocol gives the system common and real-time status bytes F1-FE
+ * (which have no place in a file): F1 and F3 one, F2 two, the others (undefined ones too)
+ * none. */
+static size_t system_data_bytes(unsigned c)
+{
+    return c == 0xF2 ? 2 : (c == 0xF1 || c == 0xF3) ? 1 : 0;
+}
+
+/* Walks one MTrk chunk (p, len) at file offset base, its ticks counted from start; collects
+ * the events that matter.  A track ends where its bytes stop making sense (see the top of the
+ * file), so the only error returned is SRNN_ENOMEM. */
+static int walk_track(reader *r, const unsigned char *p, size_t len, unsigned ti, size_t base,
+                      int64_t start)
 {
     size_t i = 0;
-    int64_t tick = 0;
+    int64_t tick = start;
     unsigned status = 0; /* running status: the last channel status byte */
     unsigned tn = ti + 1;
     while (i < len) {
         uint32_t delta;
         size_t at = i;
         int rc = read_vlq(p, len, &i, &delta);
-        if (rc == -2)
-            return srnn_error_set(r->err, SRNN_EINPUT,
-                                  "track %u: bad variable-length number at byte %zu", tn, base + at);
-        if (rc < 0 || i >= len)
-            return srnn_error_set(r->err, SRNN_EINPUT, "track %u: event cut short at byte %zu",
-                                  tn, base + at);
+        if (rc == -2) {
+            track_cut(r, "track %u: bad variable-length number at byte %zu", tn, base + at);
+            break;
+        }
+        if (rc < 0 || i >= len) {
+            track_cut(r, "track %u: event cut short at byte %zu", tn, base + at);
+            break;
+        }
         tick += delta;
         at = i;
         unsigned c = p[i];
         midi_event e = {.tick = tick, .track = (uint16_t)ti};
         if (c == 0xFF || c == 0xF0 || c == 0xF7) {
+            /* Meta and sysex: skipped by their length; running status goes on after them. */
             unsigned type = 0;
             i++;
             if (c == 0xFF) {
-                if (i >= len)
-                    return srnn_error_set(r->err, SRNN_EINPUT,
-                                          "track %u: event cut short at byte %zu", tn, base + at);
+                if (i >= len) {
+                    track_cut(r, "track %u: event cut short at byte %zu", tn, base + at);
+                    break;
+                }
                 type = p[i++];
             }
             uint32_t mlen;
             size_t lat = i;
             rc = read_vlq(p, len, &i, &mlen);
-            if (rc == -2)
-                return srnn_error_set(r->err, SRNN_EINPUT,
-                                      "track %u: bad variable-length number at byte %zu", tn,
-                                      base + lat);
-            if (rc < 0)
-                return srnn_error_set(r->err, SRNN_EINPUT,
-                                      "track %u: event cut short at byte %zu", tn, base + at);
-            if (mlen > len - i)
-                return srnn_error_set(r->err, SRNN_EINPUT,
-                                      "track %u: %s of %u bytes at byte %zu runs past the end of "
-                                      "the track", tn, c == 0xFF ? "meta event" : "sysex", mlen,
-                                      base + at);
+            if (rc == -2) {
+                track_cut(r, "track %u: bad variable-length number at byte %zu", tn, base + lat);
+                break;
+            }
+            if (rc < 0) {
+                track_cut(r, "track %u: event cut short at byte %zu", tn, base + at);
+                break;
+            }
+            if (mlen > len - i) {
+                track_cut(r, "track %u: %s of %u bytes at byte %zu runs past the end of the track",
+                          tn, c == 0xFF ? "meta event" : "sysex", mlen, base + at);
+                break;
+            }
             const unsigned char *d = p + i;
             i += mlen;
             if (c != 0xFF)
                 continue;
-            if (type == 0x2F) { /* End of Track: anything after it in the chunk is padding */
-                r->track_end[ti] = tick;
-                return SRNN_OK;
-            } else if (type == 0x03 && !r->title[0]) {
+            if (type == 0x03 && !r->title[0]) {
                 clean_text(r->title, sizeof r->title, d, mlen);
             } else if (type == 0x51 && mlen >= 3) {
                 e.kind = EV_TEMPO;
@@ -225,28 +284,32 @@ static int walk_track(reader *r, const unsigned char *p, size_t len, unsigned ti
             }
             continue;
         }
-        if (c > 0xF0)
-            return srnn_error_set(r->err, SRNN_EINPUT,
-                                  "track %u: unexpected status byte 0x%02X at byte %zu", tn, c,
-                                  base + at);
+        if (c > 0xF0) { /* F1-FE: skipped with their wire data bytes, running status kept */
+            size_t nd = system_data_bytes(c);
+            if (nd >= len - i) {
+                track_cut(r, "track %u: event cut short at byte %zu", tn, base + at);
+                break;
+            }
+            i += 1 + nd;
+            continue;
+        }
         if (c & 0x80) {
             status = c;
             i++;
         } else if (!status) {
-            return srnn_error_set(r->err, SRNN_EINPUT,
-                                  "track %u: running status without a previous status byte at "
-                                  "byte %zu", tn, base + at);
+            track_cut(r, "track %u: running status without a previous status byte at byte %zu",
+                      tn, base + at);
+            break;
         }
         unsigned kind = status & 0xF0, nd = (kind == 0xC0 || kind == 0xD0) ? 1 : 2;
-        if (nd > len - i)
-            return srnn_error_set(r->err, SRNN_EINPUT, "track %u: event cut short at byte %zu",
-                                  tn, base + at);
-        for (unsigned k = 0; k < nd; k++)
-            if (p[i + k] & 0x80)
-                return srnn_error_set(r->err, SRNN_EINPUT,
-                                      "track %u: data byte 0x%02X out of range at byte %zu", tn,
-                                      p[i + k], base + i + k);
-        unsigned d1 = p[i], d2 = nd > 1 ? p[i + 1] : 0;
+        if (nd > len - i) {
+            track_cut(r, "track %u: event cut short at byte %zu", tn, base + at);
+            break;
+        }
+        /* A data byte of 0x80 or more is taken as data and clipped to 127, as mido's
+         * clip=True reads it. */
+        unsigned d1 = p[i] & 0x80 ? 0x7F : p[i];
+        unsigned d2 = nd < 2 ? 0 : p[i + 1] & 0x80 ? 0x7F : p[i + 1];
         i += nd;
         e.ch = (uint8_t)(status & 0x0F);
         e.a = (uint8_t)d1;
@@ -266,8 +329,8 @@ static int walk_track(reader *r, const unsigned char *p, size_t len, unsigned ti
         if (push_event(r, &e))
             return SRNN_ENOMEM;
     }
-    /* No End-of-Track, but the events ended cleanly at the chunk end: repaired, the track
-     * ends at its last event. */
+    /* The track ends at its last event read: End-of-Track, a later event, or where the bytes
+     * stopped making sense. */
     r->track_end[ti] = tick;
     return SRNN_OK;
 }
@@ -297,6 +360,8 @@ static int find_smf(const unsigned char **data, size_t *size, srnn_error *err)
 {
     const unsigned char *d = *data;
     size_t n = *size;
+    if (n == 0)
+        return srnn_error_set(err, SRNN_EINPUT, "not a MIDI file (the file is empty)");
     if (n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "RMID", 4)) {
         size_t i = 12;
         while (n - i >= 8) {
@@ -317,66 +382,105 @@ static int find_smf(const unsigned char **data, size_t *size, srnn_error *err)
     return SRNN_OK;
 }
 
-/* Parses header and tracks into r; returns the division (ticks per quarter) or an error. */
-static int parse_chunks(reader *r, const unsigned char *d, size_t n, int *ppq)
+/* A chunk id is four printable ASCII characters; anything else means the chunk lengths before
+ * it were wrong. */
+static int is_chunk_id(const unsigned char *p)
+{
+    for (int k = 0; k < 4; k++)
+        if (p[k] < 0x20 || p[k] > 0x7E)
+            return 0;
+    return 1;
+}
+
+/* The offset of the first "MTrk" at or after from, or n when there is none. */
+static size_t find_mtrk(const unsigned char *d, size_t from, size_t n)
+{
+    for (size_t i = from; i + 4 <= n; i++)
+        if (d[i] == 'M' && !memcmp(d + i, "MTrk", 4))
+            return i;
+    return n;
+}
+
+/* Time division of the header: ticks per quarter note, or SMPTE frames a second (the high
+ * byte, negative; -29 is 29.97 drop frame) times ticks a frame, read as seconds at 120 bpm. */
+static int read_division(reader *r, unsigned division)
+{
+    if (division & 0x8000) {
+        int fps = 256 - (int)(division >> 8); /* the high byte is -fps in two's complement */
+        unsigned per_frame = division & 0xFF;
+        if (per_frame == 0)
+            return srnn_error_set(r->err, SRNN_EINPUT, "time division is zero (SMPTE, 0 ticks "
+                                  "a frame): ticks have no length");
+        double rate = fps == 29 ? 30000.0 / 1001.0 : fps;
+        r->smpte = 1;
+        r->ticks_per_beat = rate * per_frame * (SMPTE_US_PER_QUARTER / 1e6);
+        return SRNN_OK;
+    }
+    if (division == 0)
+        return srnn_error_set(r->err, SRNN_EINPUT, "time division is zero: ticks have no length");
+    r->ticks_per_beat = division;
+    return SRNN_OK;
+}
+
+/* Parses header and tracks into r (see the top of the file for what is repaired). */
+static int parse_chunks(reader *r, const unsigned char *d, size_t n)
 {
     if (n < 8)
         return srnn_error_set(r->err, SRNN_EINPUT, "truncated MIDI header");
     uint32_t hlen = be32(d + 4);
     if (hlen < 6)
-        return srnn_error_set(r->err, SRNN_EINPUT, "MThd header is %u bytes long, expected 6",
-                              hlen);
-    if (hlen > n - 8)
+        return srnn_error_set(r->err, SRNN_EINPUT,
+                              "MThd header is %u bytes long, expected 6 or more", hlen);
+    if (n < 14)
         return srnn_error_set(r->err, SRNN_EINPUT, "truncated MIDI header");
     unsigned format = (unsigned)d[8] << 8 | d[9];
     unsigned ntracks = (unsigned)d[10] << 8 | d[11];
-    unsigned division = (unsigned)d[12] << 8 | d[13];
-    if (format == 2)
-        return srnn_error_set(r->err, SRNN_EINPUT,
-                              "format 2 (independent sequences) is not supported");
-    if (format > 2)
-        return srnn_error_set(r->err, SRNN_EINPUT, "unknown MIDI file format %u", format);
-    if (division & 0x8000)
-        return srnn_error_set(r->err, SRNN_EINPUT, "SMPTE time division is not supported");
-    if (division == 0)
-        return srnn_error_set(r->err, SRNN_EINPUT, "time division is zero");
+    int rc = read_division(r, (unsigned)d[12] << 8 | d[13]);
+    if (rc)
+        return rc;
     if (ntracks == 0)
-        return srnn_error_set(r->err, SRNN_EINPUT, "the header declares no tracks");
+        return srnn_error_set(r->err, SRNN_EINPUT, "no notes (the header declares no tracks)");
     r->track_end = calloc(ntracks, sizeof *r->track_end);
     if (!r->track_end)
         return srnn_error_set(r->err, SRNN_ENOMEM, "out of memory");
-    /* Format 0 with several tracks is out of the standard but harmless: merged like format 1.
-     * Chunks other than MTrk are skipped, as the standard asks; bytes after the declared
-     * tracks are ignored. */
-    size_t i = 8 + (size_t)hlen;
-    while (r->n_tracks < ntracks) {
-        if (n - i < 8) {
-            if (n - i == 0)
-                return srnn_error_set(r->err, SRNN_EINPUT,
-                                      "file is truncated: %u tracks declared, %u found", ntracks,
-                                      r->n_tracks);
-            return srnn_error_set(r->err, SRNN_EINPUT, "truncated chunk header at byte %zu", i);
+    /* A header length running past the file is wrong, not the file: chunks from byte 14. */
+    size_t i = hlen <= n - 8 ? 8 + (size_t)hlen : 14;
+    size_t prev = 8; /* where the data of the chunk before starts */
+    while (r->n_tracks < ntracks && n - i >= 8) {
+        if (!is_chunk_id(d + i)) {
+            /* Lost between chunks (a length a few bytes off): on at the nearest MTrk. */
+            size_t j = find_mtrk(d, i - 8 > prev ? i - 8 : prev, n);
+            if (j >= n)
+                break;
+            i = j;
+            continue;
         }
         uint32_t clen = be32(d + i + 4);
-        int is_track = !memcmp(d + i, "MTrk", 4);
-        if (clen > n - i - 8) {
-            if (is_track)
-                return srnn_error_set(r->err, SRNN_EINPUT,
-                                      "track %u is truncated: %u bytes declared, %zu present",
-                                      r->n_tracks + 1, clen, n - i - 8);
-            return srnn_error_set(r->err, SRNN_EINPUT,
-                                  "chunk at byte %zu is truncated: %u bytes declared, %zu present",
-                                  i, clen, n - i - 8);
-        }
-        if (is_track) {
-            int rc = walk_track(r, d + i + 8, clen, r->n_tracks, i + 8);
-            if (rc)
+        size_t avail = n - i - 8;
+        if (!memcmp(d + i, "MTrk", 4)) {
+            /* A track running past the end of the file is read up to there. */
+            size_t tl = clen < avail ? clen : avail;
+            int64_t start = format == 2 && r->n_tracks ? r->track_end[r->n_tracks - 1] : 0;
+            if ((rc = walk_track(r, d + i + 8, tl, r->n_tracks, i + 8, start)))
                 return rc;
             r->n_tracks++;
+            prev = i + 8;
+            i += 8 + tl;
+        } else if (clen > avail) { /* a foreign chunk past the end: a track may still follow */
+            size_t j = find_mtrk(d, i + 8, n);
+            if (j >= n)
+                break;
+            prev = i + 8;
+            i = j;
+        } else { /* chunks other than MTrk are skipped, as the spec asks */
+            prev = i + 8;
+            i += 8 + (size_t)clen;
         }
-        i += 8 + (size_t)clen;
     }
-    *ppq = (int)division;
+    if (r->n_tracks == 0)
+        return srnn_error_set(r->err, SRNN_EINPUT,
+                              "no notes (the file has no track; its header declares %u)",
+                              ntracks);
     return SRNN_OK;
 }
 
@@ -548,16 +652,19 @@ done:
     return rc;
 }
 
-static int build_piece(reader *r, int ppq, unsigned flags, srnn_piece *piece)
+static int build_piece(reader *r, unsigned flags, srnn_piece *piece)
 {
+    const double tpb = r->ticks_per_beat;
     /* Stable merge of all tracks: by tick, then file order. */
     if (r->n_ev > 1)
         qsort(r->ev, r->n_ev, sizeof *r->ev, event_cmp);
+    if (r->smpte && srnn_piece_add_tempo(piece, 0, SMPTE_US_PER_QUARTER))
+        return srnn_error_set(r->err, SRNN_ENOMEM, "out of memory");
     for (size_t k = 0; k < r->n_ev; k++) {
         const midi_event *e = &r->ev[k];
-        double beat = (double)e->tick / ppq;
+        double beat = (double)e->tick / tpb;
         int rc = SRNN_OK;
-        if (e->kind == EV_TEMPO)
+        if (e->kind == EV_TEMPO && !r->smpte)
             rc = srnn_piece_add_tempo(piece, beat, e->val);
         else if (e->kind == EV_TIMESIG && e->a > 0 && e->b <= 8)
             rc = srnn_piece_add_timesig(piece, beat, e->a, 1 << e->b);
@@ -586,8 +693,8 @@ static int build_piece(reader *r, int ppq, unsigned flags, srnn_piece *piece)
         if (m->ch == SRNN_DRUM_CHANNEL && !(flags & SRNN_MIDI_KEEP_DRUMS))
             continue;
         srnn_note note = {
-            .onset = (double)m->on / ppq,
-            .duration = (double)(m->off - m->on) / ppq,
+            .onset = (double)m->on / tpb,
+            .duration = (double)(m->off - m->on) / tpb,
             .pitch = m->pitch,
             .velocity = m->vel,
             .channel = m->ch,
@@ -601,7 +708,8 @@ static int build_piece(reader *r, int ppq, unsigned flags, srnn_piece *piece)
     }
     free(notes);
     if (n == 0)
-        return srnn_error_set(r->err, SRNN_EINPUT, "no notes");
+        return r->problem[0] ? srnn_error_set(r->err, SRNN_EINPUT, "no notes (%s)", r->problem)
+                             : srnn_error_set(r->err, SRNN_EINPUT, "no notes");
     if (kept == 0)
         return srnn_error_set(r->err, SRNN_EINPUT, "only drum notes (channel 10)");
     srnn_piece_sort_notes(piece);
@@ -627,11 +735,10 @@ int srnn_midi_read_memory(const unsigned char *data, size_t size, unsigned flags
         return rc;
     reader r = {.err = err};
     srnn_piece *piece = NULL;
-    int ppq = 0;
-    rc = parse_chunks(&r, data, size, &ppq);
+    rc = parse_chunks(&r, data, size);
     if (!rc) {
         piece = srnn_piece_new();
-        rc = piece ? build_piece(&r, ppq, flags, piece)
+        rc = piece ? build_piece(&r, flags, piece)
                    : srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
     free(r.ev);

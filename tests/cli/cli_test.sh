@@ -43,4 +43,16 @@ if ls "$T/empty/"*.mid >/dev/null 2>&1 && [ "$(ls "$T/empty/"*.mid | wc -l)" -gt
   expect_err "songrnn: /nonexistent-dir/x.mid: " "unwritable output message"
 fi
 
+# other people's MIDI files (tests/midi/edge): a refused one is named with what is wrong, on
+# one line; a UTF-8 file name reads; a folder of them reports each refused file and goes on
+E="$ROOT/tests/midi/edge"
+expect 1 "empty MIDI file" -- "$S" tokens -q "$E/empty.mid"
+expect_err "^songrnn: $E/empty.mid: not a MIDI file (the file is empty)\$" "empty file message"
+expect 0 "UTF-8 file name" -- "$S" tokens -q "$E/non_ascii_name_ünïcødé_音符.mid"
+[ -s "$T/out" ] || bad "UTF-8 file name: no tokens"
+expect 1 "edge folder" -- "$S" tokens -q "$E"
+expect_err "^songrnn: $E/header_only.mid: no notes (the file has no track" "edge folder message"
+if grep -v "^songrnn: $E/[^/]*\.mid: [a-zA-Z]" "$T/err"; then bad "edge folder: other stderr lines"; else ok; fi
+[ "$(wc -l < "$T/out")" -ge 50 ] || bad "edge folder: fewer than 50 pieces tokenized"
+
 finish cli_test
