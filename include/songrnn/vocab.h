@@ -155,6 +155,11 @@ int srnn_notes_builder_add(srnn_notes_builder *b, const srnn_piece *piece) SRNN_
 int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_coverage *cov,
                               srnn_error *err) SRNN_WARN_UNUSED;
 
+/* Music longer than this many beats is not tokenized (about 6 days at 120 BPM; real pieces
+ * last thousands): readers refuse it, and encode gives SRNN_EINPUT for a piece of more than
+ * 2^24 tokens. */
+#define SRNN_NOTES_MAX_BEATS ((double)(1 << 20))
+
 /* Piece -> tokens, framed by <start> and <end>.  *tokens is malloc'ed. */
 int srnn_notes_encode(const srnn_vocab *vocab, const srnn_piece *piece, int32_t **tokens,
                       size_t *n, srnn_error *err) SRNN_WARN_UNUSED;

@@ -50,6 +50,12 @@ static int notes_load(const char *path, const srnn_mode_opts *o, srnn_docs *docs
     int rc = srnn_midi_read(path, 0, &p, &e);
     if (rc != SRNN_OK)
         return srnn_mode_fail_with(err, path, rc, &e);
+    if (srnn_piece_end_beat(p) > SRNN_NOTES_MAX_BEATS) {
+        double beats = srnn_piece_end_beat(p);
+        srnn_piece_free(p);
+        return srnn_mode_fail(err, path, SRNN_EINPUT, "the music lasts %.0f beats, more than "
+                              "songrnn tokenizes (%.0f)", beats, SRNN_NOTES_MAX_BEATS);
+    }
     align_to_annotations(path, p, o);
     if (srnn_mode_docs_add(docs, path, p, NULL, 0) != 0) {
         srnn_piece_free(p);

@@ -8,7 +8,7 @@
 #include "tokens_internal.h"
 
 #define DEFAULT_VELOCITY 80
-#define ENCODE_MAX_TOKENS ((size_t)1 << 27) /* a piece longer than this is refused */
+#define ENCODE_MAX_TOKENS ((size_t)1 << 24) /* a piece longer than this is refused */
 
 /* ---- the duration table ------------------------------------------------------------------ */
 
@@ -209,6 +209,10 @@ static int bar_layout(const srnn_piece *piece, int grid, int64_t last, bar_list 
     size_t j = 0;
     int64_t t = 0;
     while (rc == SRNN_OK && (t <= last || out->n == 0)) {
+        if (out->n >= ENCODE_MAX_TOKENS) { /* hours of silence: too long to tokenize */
+            rc = SRNN_EINPUT;
+            break;
+        }
         while (j < ns && s[j].step <= t) { /* at this bar line (or moved to it) */
             num = s[j].num;
             den = s[j].den;
