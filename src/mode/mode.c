@@ -137,7 +137,15 @@ const srnn_mode_def *srnn_modes_of_model(const char *path)
 const srnn_mode_def *srnn_modes_guess(const char *const *paths, int n_paths,
                                       const srnn_mode_opts *o)
 {
-    /* Count the inputs of each mode; the mode most of them belong to wins. */
+    /* Count the inputs of each mode; the mode most of them belong to wins.  Quietly: the
+     * folder that cannot be opened is said once, when the chosen mode reads the inputs, not
+     * once a mode here. */
+    srnn_mode_opts quiet;
+    if (o) {
+        quiet = *o;
+        quiet.report = NULL;
+        o = &quiet;
+    }
     size_t count[N_MODES] = {0};
     char ext[16];
     for (size_t i = 0; i < N_MODES; i++) {
@@ -277,9 +285,14 @@ int srnn_docs_load(const srnn_mode_def *m, const char *const *paths, int n_paths
         return srnn_mode_fail(err, where, SRNN_ENOMEM, "out of memory");
     }
     srnn_mode_error ferr;
+    docs->n_failed = files.failed;
+    /* One file, and no folder skipped: its own error is the failure, one line (not its reason
+     * and then "no readable MIDI file" about the same file). */
+    int alone = files.n == 1 && files.failed == 0;
+    int frc = SRNN_OK;
     for (size_t i = 0; i < files.n; i++) {
-        if (m->hooks->load(files.paths[i], o, docs, &ferr) != SRNN_OK) {
-            if (!ferr.reported)
+        if ((frc = m->hooks->load(files.paths[i], o, docs, &ferr)) != SRNN_OK) {
+            if (!ferr.reported && !alone)
                 srnn_mode_report(o, ferr.label, &ferr.err);
             docs->n_failed++;
         }
@@ -287,6 +300,11 @@ int srnn_docs_load(const srnn_mode_def *m, const char *const *paths, int n_paths
     srnn_mode_files_free(&files);
     if (docs->n == 0) {
         srnn_docs_free(docs);
+        if (alone) {
+            if (err)
+                *err = ferr;
+            return srnn_mode_not_usage(frc);
+        }
         return srnn_mode_fail(err, where, SRNN_EINPUT, "no readable %s", m->what);
     }
     *out = docs;
@@ -438,6 +456,27 @@ int srnn_mode_can_write(const srnn_mode_def *m, const char *path)
     const char *ext = srnn_mode_extension(path, e);
     return strcmp(ext, "mid") == 0 || strcmp(ext, "midi") == 0 || strcmp(ext, "wav") == 0 ||
            (m->text_ext && strcmp(ext, m->text_ext) == 0);
+}
+
+int srnn_mode_list_pieces(const char *path, const srnn_mode_opts *o, srnn_mode_piece_info **out,
+                          size_t *n, srnn_mode_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    srnn_mode_opts dflt;
+    if (!o) {
+        srnn_mode_opts_defaults(&dflt);
+        o = &dflt;
+    }
+    const srnn_mode_def *m = srnn_modes_by_extension(path);
+    if (m && m->hooks->list_pieces)
+        return m->hooks->list_pieces(path, o, out, n, err);
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return srnn_mode_fail(err, path, SRNN_ENOMEM, "out of memory");
+    (*out)->x = -1;
+    *n = 1;
+    return SRNN_OK;
 }
 
 const char *srnn_mode_soundfont(const srnn_mode_def *m, const srnn_mode_opts *o)
