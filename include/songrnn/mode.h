@@ -207,7 +207,9 @@ int srnn_mode_can_write(const srnn_mode_def *m, const char *path);
  * title "songrnn" when the piece has none, o->program), WAV (rendered offline through
  * FluidSynth with o->soundfont, else srnn_mode_soundfont, else a GM font found without
  * flags), or the mode's text.  A piece that brings its tempo (an ABC Q: field) keeps it unless
- * o->tempo is given; others get srnn_mode_output_bpm. */
+ * o->tempo is given; others get srnn_mode_output_bpm.  A piece the format cannot hold (too
+ * long for a MIDI file or a WAV) is SRNN_EINPUT labelled "generate", not path: the output
+ * file is not at fault. */
 int srnn_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *o,
                     const char *path, const int32_t *toks, size_t n, srnn_mode_error *err)
     SRNN_WARN_UNUSED;

@@ -136,6 +136,8 @@ int cmd_heatmap(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("heatmap", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos != 1 || !o.output) {
         fprintf(stderr, "songrnn heatmap: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no model given" : o.n_pos > 1 ? "one model at a time"
@@ -271,8 +273,8 @@ int cmd_heatmap(int argc, char **argv)
         goto out;
     }
     if (!o.quiet)
-        fprintf(stderr, "songrnn: wrote %s (%d neuron%s, %zu tokens)\n", o.output, n_rows,
-                n_rows == 1 ? "" : "s", n);
+        cli_wrote(o.output, " (%d neuron%s, %zu tokens)", n_rows,
+                  n_rows == 1 ? "" : "s", n);
     status = EXIT_OK;
     goto out;
 oom:

@@ -138,6 +138,27 @@ static char *out_path(const char *out, int folder, const srnn_docs *c, size_t i)
     return p;
 }
 
+/* Into a folder, every name out_path makes (numbered ones included, which the guard after
+ * parsing cannot know) is checked against the inputs before the first is written. */
+static int outputs_are_inputs(const srnn_opts *o, const srnn_docs *c)
+{
+    cli_inputs *in = cli_inputs_new(o);
+    for (int i = 0; i < o->n_pos; i++)
+        cli_inputs_add(in, o->pos[i], 1);
+    int found = 0;
+    for (size_t i = 0; i < srnn_docs_count(c) && !found; i++) {
+        char *dst = out_path(o->output, 1, c, i);
+        const char *hit = dst ? cli_inputs_find(in, dst) : NULL;
+        if (hit) {
+            cli_refuse_input("roundtrip", dst, hit);
+            found = 1;
+        }
+        free(dst);
+    }
+    cli_inputs_free(in);
+    return found;
+}
+
 /* The pieces are independent: workers take them in turn, each with its own counts. */
 typedef struct rt_job {
     const srnn_docs *c;
@@ -175,8 +196,10 @@ static void roundtrip_one(rt_job *j, size_t i, kept *k, size_t *tokens, int *fai
     }
     dst = out_path(j->o->output, j->folder, j->c, i);
     srnn_midi_write_opts wo = {.program = j->o->program, .bpm = j->o->tempo};
-    if (!dst || srnn_midi_write(dst, dec, &wo, &err) != SRNN_OK) {
-        cli_report(dst ? dst : j->o->output, &err);
+    int wrc = dst ? srnn_midi_write(dst, dec, &wo, &err) : SRNN_ENOMEM;
+    if (wrc != SRNN_OK) {
+        /* a piece MIDI cannot hold is the input's, not the output file's */
+        cli_report(wrc == SRNN_EINPUT ? label : dst ? dst : j->o->output, &err);
         *failed = 1;
     }
 done:
@@ -220,6 +243,8 @@ int cmd_roundtrip(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("roundtrip", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos == 0 || !o.output) {
         fprintf(stderr, "songrnn roundtrip: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no input file" : "no output (-o)", USAGE);
@@ -251,6 +276,11 @@ int cmd_roundtrip(int argc, char **argv)
         cli_print_vocab_stats(&st);
 
     size_t n_docs = srnn_docs_count(c);
+    if (folder && outputs_are_inputs(&o, c)) {
+        srnn_vocab_free(v);
+        srnn_docs_free(c);
+        return EXIT_USAGE;
+    }
     int status = srnn_docs_failed(c) ? EXIT_ERROR : EXIT_OK;
     rt_job job = {.c = c, .v = v, .o = &o, .folder = folder};
     pthread_mutex_init(&job.lock, NULL);

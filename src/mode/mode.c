@@ -286,9 +286,10 @@ int srnn_docs_load(const srnn_mode_def *m, const char *const *paths, int n_paths
     }
     srnn_mode_error ferr;
     docs->n_failed = files.failed;
-    /* One file, and no folder skipped: its own error is the failure, one line (not its reason
-     * and then "no readable MIDI file" about the same file). */
-    int alone = files.n == 1 && files.failed == 0;
+    /* One file given by name: its own error is the failure, one line (not its reason and then
+     * "no readable MIDI file" about the same file).  A folder's files are reported each, then
+     * the folder is said to have none readable. */
+    int alone = n_paths == 1 && files.n == 1 && strcmp(files.paths[0], paths[0]) == 0;
     int frc = SRNN_OK;
     for (size_t i = 0; i < files.n; i++) {
         if ((frc = m->hooks->load(files.paths[i], o, docs, &ferr)) != SRNN_OK) {
@@ -535,13 +536,13 @@ int srnn_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode
         ro.verbose = o->verbose;
         if ((rc = srnn_synth_events_from_piece(p, &eo, &ev, &nev, &end, &e)) != SRNN_OK ||
             (rc = srnn_synth_render_wav(ev, nev, end, &ro, path, NULL, &e)) != SRNN_OK)
-            srnn_mode_fail_with(err, path, rc, &e);
+            srnn_mode_fail_with(err, rc == SRNN_EINPUT ? "generate" : path, rc, &e);
         free(ev);
     } else {
         srnn_midi_write_opts wo = {.program = o->program, .bpm = bpm};
         if ((!srnn_piece_title(p)[0] && (rc = srnn_piece_set_title(p, "songrnn")) != SRNN_OK) ||
             (rc = srnn_midi_write(path, p, &wo, &e)) != SRNN_OK)
-            srnn_mode_fail_with(err, path, rc, &e);
+            srnn_mode_fail_with(err, rc == SRNN_EINPUT ? "generate" : path, rc, &e);
     }
     srnn_piece_free(p);
     return rc;

@@ -419,8 +419,11 @@ int srnn_synth_render_wav(const srnn_synth_event *events, size_t n, double end,
     if (rate < 8000 || rate > 192000)
         return srnn_error_set(err, SRNN_EARG, "sample rate %d out of range", rate);
     double tail = o.tail >= 0 && o.tail <= 60 ? o.tail : 2.0;
-    if (!(end >= 0) || end > 1e6)
+    if (!(end >= 0))
         return srnn_error_set(err, SRNN_EARG, "render_wav: bad end time");
+    if (end > 1e6) /* the piece's fault, not the output's: SRNN_EINPUT */
+        return srnn_error_set(err, SRNN_EINPUT, "the piece is too long to render: %.0f s of "
+                              "music, at most 1000000 s (11 days) go into a WAV file", end);
     if (stats)
         memset(stats, 0, sizeof *stats);
     struct timespec t0, t1;
