@@ -11,6 +11,7 @@
 #       FIFO stays), stdout on /dev/full (exit 1 and a message), SIGTERM during a long render or
 #       generate (no *.tmp.* left).
 . "$(dirname "$0")/../lib.sh"
+case $S in /*) ;; *) S=$(pwd)/$S ;; esac # meson gives ./songrnn; some cases run elsewhere
 GROUP=${3:-inputs}
 P=$ROOT/corpora/piano
 MID=$P/trad_frere_jacques.mid
