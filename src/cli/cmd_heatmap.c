@@ -145,7 +145,9 @@ int cmd_heatmap(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (strcmp(cli_extension(o.output), "png") != 0) {
-        fprintf(stderr, "songrnn heatmap: %s: the picture is a PNG (-o FILE.png)\n", o.output);
+        char a[CLI_NAME_MAX];
+        fprintf(stderr, "songrnn heatmap: %s: the picture is a PNG (-o FILE.png)\n",
+                cli_escape(o.output, a, sizeof a));
         return EXIT_USAGE;
     }
     if (o.prime && o.prime_text) {

@@ -29,7 +29,9 @@ int cmd_plot(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (strcmp(cli_extension(o.output), "png") != 0) {
-        fprintf(stderr, "songrnn plot: %s: the picture is a PNG (-o FILE.png)\n", o.output);
+        char a[CLI_NAME_MAX];
+        fprintf(stderr, "songrnn plot: %s: the picture is a PNG (-o FILE.png)\n",
+                cli_escape(o.output, a, sizeof a));
         return EXIT_USAGE;
     }
     if (!srnn_plot_available()) {

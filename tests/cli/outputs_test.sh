@@ -8,8 +8,8 @@
 #       devices made with mknod in the scratch folder (copies of /dev/null): they work and the
 #       nodes are still devices.  Root only: exit 77 otherwise.
 #   outputs_test.sh SONGRNN SOURCE_ROOT streams   FIFOs as outputs (a reader gets the file, the
-#       FIFO stays), stdout on /dev/full (exit 1 and a message), SIGTERM during a long render or
-#       generate (no *.tmp.* left).
+#       FIFO stays), stdout on /dev/full (exit 1 and a message), SIGTERM, SIGINT, SIGHUP during a
+#       long render or generate (no *.tmp.* left, an old output intact).
 . "$(dirname "$0")/../lib.sh"
 case $S in /*) ;; *) S=$(pwd)/$S ;; esac # meson gives ./songrnn; some cases run elsewhere
 GROUP=${3:-inputs}
@@ -230,13 +230,24 @@ to_fifo() {
   [ -s "$T/got" ] && ok || bad "$what: the reader got nothing"
 }
 
-# killed WHAT PATTERN -- CMD...: SIGTERM once PATTERN (the temporary file) exists; the process
-# dies of it and leaves neither the temporary file nor the output
+# killed SIG STATUS WHAT PATTERN -- CMD...: signal SIG once PATTERN (the temporary file)
+# exists; the process dies of it (exit STATUS, as the shell reports a death by SIG) and leaves
+# no temporary file.  The command runs with SIG at its default action: a background job of a
+# non-interactive shell starts with SIGINT ignored, and a test runner may ignore SIGHUP.
 killed() {
-  what=$1
-  tmp=$2
-  shift 3
-  "$@" >/dev/null 2>"$T/err" &
+  sig=$1
+  want=$2
+  what=$3
+  tmp=$4
+  shift 5
+  if env --default-signal="$sig" true 2>/dev/null; then
+    env --default-signal="$sig" "$@" >/dev/null 2>"$T/err" &
+  elif [ "$sig" = TERM ]; then
+    "$@" >/dev/null 2>"$T/err" &
+  else
+    echo "note: env --default-signal missing: SIG$sig case skipped"
+    return
+  fi
   pid=$!
   i=0
   while ! ls $tmp >/dev/null 2>&1 && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
@@ -247,10 +258,10 @@ killed() {
     return
   fi
   sleep 0.3
-  kill -TERM $pid
+  kill -"$sig" $pid
   wait $pid 2>/dev/null # (the shell's "Terminated")
   got=$?
-  [ "$got" -eq 143 ] && ok || bad "$what: exit $got, wanted 143 (SIGTERM)"
+  [ "$got" -eq "$want" ] && ok || bad "$what: exit $got, wanted $want (SIG$sig)"
   ls $tmp >/dev/null 2>&1 && bad "$what: temporary file left: $(ls $tmp)" || ok
 }
 
@@ -265,9 +276,14 @@ streams() {
     head -c 4 "$T/got" | grep -q RIFF && ok || bad "the WAV through the FIFO has no RIFF header"
   fi
 
+  # roundtrip -o -: the MIDI file on stdout, the summary on stderr
+  "$S" roundtrip -q "$MID" -o - >"$T/stdout.mid" 2>"$T/err" && ok || bad "roundtrip -o -: failed"
+  expect 0 "roundtrip -o - is MIDI" -- "$S" tokens -q "$T/stdout.mid"
+  [ ! -e "$T/-" ] && [ ! -e "./-" ] && ok || bad "roundtrip -o - made a file named -"
+
   # stdout on a full disk: exit 1 and a message, for each command that prints
   for c in "tokens $MID" "generate $T/m.srnn -o - --length 20" "info $T/m.srnn" \
-           "roundtrip $MID -o $T/rt.mid" "eval $MID --reference $P" "--help"; do
+           "roundtrip $MID -o $T/rt.mid" "roundtrip $MID -o -" "eval $MID --reference $P" "--help"; do
     # shellcheck disable=SC2086
     "$S" $c -q >/dev/full 2>"$T/err"
     got=$?
@@ -285,9 +301,16 @@ streams() {
       f=$(find "$shared" -name '*.mid' -size +40k | sort | head -n 1)
       [ -n "$f" ] && long=$f
     fi
-    killed "SIGTERM during render" "$T/long.wav.tmp.*" -- "$S" render "$long" -o "$T/long.wav" --tempo 5
+    killed TERM 143 "SIGTERM during render" "$T/long.wav.tmp.*" -- "$S" render "$long" -o "$T/long.wav" --tempo 5
     [ ! -e "$T/long.wav" ] && ok || bad "SIGTERM during render: the output exists"
-    killed "SIGTERM during generate" "$T/gen.wav.tmp.*" -- "$S" generate "$T/m.srnn" -o "$T/gen.wav" --length 3000 --tempo 5 -q
+    killed INT 130 "Ctrl-C during render" "$T/long.wav.tmp.*" -- "$S" render "$long" -o "$T/long.wav" --tempo 5
+    killed HUP 129 "SIGHUP during render" "$T/long.wav.tmp.*" -- "$S" render "$long" -o "$T/long.wav" --tempo 5
+    [ ! -e "$T/long.wav" ] && ok || bad "signals during render: the output exists"
+    killed TERM 143 "SIGTERM during generate" "$T/gen.wav.tmp.*" -- "$S" generate "$T/m.srnn" -o "$T/gen.wav" --length 3000 --tempo 5 -q
+    # an old output stays as it was
+    "$S" render -q "$MID" -o "$T/old.wav" && cp "$T/old.wav" "$T/old-copy.wav"
+    killed TERM 143 "SIGTERM during render over an old file" "$T/old.wav.tmp.*" -- "$S" render "$long" -o "$T/old.wav" --tempo 5
+    cmp -s "$T/old.wav" "$T/old-copy.wav" && ok || bad "SIGTERM during render: the old output changed"
   fi
   [ -z "$(find "$T" -name '*.tmp.*')" ] && ok || bad "temporary files left: $(find "$T" -name '*.tmp.*')"
 }
