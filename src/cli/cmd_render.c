@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cmd_render.h"
@@ -19,7 +20,8 @@ static const char USAGE[] =
 static const char HELP_TUNES[] =
     "An ABC file of several tunes, without --tune, renders every tune to its own file: OUT-X\n"
     "before the extension, X the tune's X: number (by position 1, 2... when X: numbers are\n"
-    "missing or repeated), one line each on stderr.  --tune X renders that tune to OUT.\n";
+    "missing or repeated), one line each on stderr.  --tune X renders that tune to OUT.\n"
+    "OUT that is a device (/dev/null) gets every tune in turn; a FIFO needs --tune X.\n";
 
 int cli_sound_load_piece(const char *path, const srnn_opts *o, int piece, srnn_piece **out)
 {
@@ -119,9 +121,24 @@ static int render_piece(srnn_piece *piece, const char *label, const char *out, i
 }
 
 /* The output of each piece of a multi-tune file: OUT-X by X: number, as --count names its
- * files, when every tune has its own; else OUT-1, OUT-2... by position.  NULL: out of memory. */
+ * files, when every tune has its own; else OUT-1, OUT-2... by position (*by_x 0).  OUT that
+ * is a device gets every tune in turn (*by_x -1): /dev/null-3.mid would be a new file in
+ * /dev.  NULL: out of memory. */
 static char **tune_paths(const char *out, const srnn_mode_piece_info *p, size_t n, int *by_x)
 {
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        char **same = calloc(n, sizeof *same);
+        for (size_t i = 0; same && i < n; i++)
+            if (!(same[i] = strdup(out))) {
+                for (size_t j = 0; j < i; j++)
+                    free(same[j]);
+                free(same);
+                return NULL;
+            }
+        *by_x = -1;
+        return same;
+    }
     *by_x = 1;
     for (size_t i = 0; i < n && *by_x; i++) {
         if (p[i].x < 0)
@@ -147,6 +164,14 @@ static char **tune_paths(const char *out, const srnn_mode_piece_info *p, size_t 
 static int render_tunes(const char *in, const char *out, int to_wav, const char *sf,
                         const srnn_opts *o, const srnn_mode_piece_info *tunes, size_t n)
 {
+    struct stat st;
+    if (stat(out, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        /* each tune would open the FIFO anew, after its reader saw the end of the first */
+        char a[CLI_NAME_MAX], b[CLI_NAME_MAX];
+        fprintf(stderr, "songrnn render: %s: a FIFO takes one tune (--tune X); %s holds %zu\n",
+                cli_escape(out, a, sizeof a), cli_escape(in, b, sizeof b), n);
+        return EXIT_USAGE;
+    }
     int by_x;
     char **paths = tune_paths(out, tunes, n, &by_x);
     if (!paths) {
@@ -167,10 +192,14 @@ static int render_tunes(const char *in, const char *out, int to_wav, const char 
     cli_inputs_free(inputs);
     if (status == EXIT_OK && !o->quiet) {
         char a[CLI_NAME_MAX], b[CLI_NAME_MAX];
-        fprintf(stderr, "songrnn: %s: %zu tunes, one file each, named by %s (--tune X renders "
-                "one tune to %s)\n", cli_escape(in, a, sizeof a), n,
-                by_x ? "X: number" : "position (X: numbers missing or repeated)",
-                cli_escape(out, b, sizeof b));
+        if (by_x < 0)
+            fprintf(stderr, "songrnn: %s: %zu tunes, each in turn to %s (not a regular file)\n",
+                    cli_escape(in, a, sizeof a), n, cli_escape(out, b, sizeof b));
+        else
+            fprintf(stderr, "songrnn: %s: %zu tunes, one file each, named by %s (--tune X "
+                    "renders one tune to %s)\n", cli_escape(in, a, sizeof a), n,
+                    by_x ? "X: number" : "position (X: numbers missing or repeated)",
+                    cli_escape(out, b, sizeof b));
     }
     for (size_t i = 0; i < n && status != EXIT_USAGE; i++) {
         /* "X:3" (or "tune 3"), as the ABC reader labels a tune in its messages */

@@ -202,6 +202,9 @@ devices() {
   is_char "$T/dev/null.mid" "generate"
   expect 0 "tokens -o a device" -- "$S" tokens -q "$MID" -o "$T/dev/null.txt"
   is_char "$T/dev/null.txt" "tokens"
+  expect 0 "every tune to a device" -- "$S" render -q "$ABC" -o "$T/dev/null.mid"
+  is_char "$T/dev/null.mid" "render of every tune"
+  [ "$(ls "$T/dev" | wc -l)" -eq 3 ] && ok || bad "render of every tune made files next to the device: $(ls "$T/dev")"
   if [ "$have_wav" -eq 1 ]; then
     expect 0 "render a WAV to a device" -- "$S" render -q "$MID" -o "$T/dev/null.wav"
     is_char "$T/dev/null.wav" "render .wav"
@@ -271,6 +274,9 @@ streams() {
   to_fifo "render to a FIFO" "$T/f.mid" -- "$S" render -q "$MID" -o "$T/f.mid"
   to_fifo "generate to a FIFO" "$T/f.mid" -- "$S" generate "$T/m.srnn" -o "$T/f.mid" --length 20 -q
   to_fifo "tokens -o a FIFO" "$T/f.txt" -- "$S" tokens -q "$MID" -o "$T/f.txt"
+  to_fifo "one tune to a FIFO" "$T/f.mid" -- "$S" render -q "$ABC" -o "$T/f.mid" --tune 2
+  expect 2 "every tune to a FIFO: refused" -- "$S" render -q "$ABC" -o "$T/f.mid"
+  expect_err "FIFO takes one tune" "every tune to a FIFO: the message"
   if [ "$have_wav" -eq 1 ]; then
     to_fifo "render a WAV to a FIFO" "$T/f.wav" -- "$S" render -q "$MID" -o "$T/f.wav"
     head -c 4 "$T/got" | grep -q RIFF && ok || bad "the WAV through the FIFO has no RIFF header"
