@@ -56,7 +56,7 @@ int cli_stdout_flush(void);
  * --audio-file) that is the same file (device and inode, symlinks followed) as an input:
  * the positional files and the files the command reads in positional folders, --prime,
  * --reference, --soundfont.  Only outputs that exist are compared, so the usual run (a new
- * output) walks no folder.  With train --resume, -o is an input that is meant to be rewritten.
+ * output) walks no folder.  (train --resume reads and rewrites its -o: not an input here.)
  * It refuses -o for info, bench and play, which would ignore it.  From then on a signal
  * removes the temporary files of the outputs in progress (srnn_tmp_cleanup_on_signals).
  * Returns 0 to go on, else the exit status. */

@@ -306,17 +306,17 @@ void cli_inputs_free(cli_inputs *in)
     free(in);
 }
 
-/* The inputs of a command, from its options: the positional files and folders (walked),
- * --prime, --reference (walked), --soundfont. */
-static cli_inputs *inputs_of(const srnn_opts *o)
+/* The inputs of a command, from its options: the positional files and folders (walked when
+ * walk), --prime, --reference (walked when walk), --soundfont. */
+static cli_inputs *inputs_of(const srnn_opts *o, int walk)
 {
     cli_inputs *in = cli_inputs_new(o);
     if (!in)
         return NULL;
     for (int i = 0; i < o->n_pos; i++)
-        cli_inputs_add(in, o->pos[i], 1);
+        cli_inputs_add(in, o->pos[i], walk);
     cli_inputs_add(in, o->prime, 0);
-    cli_inputs_add(in, o->reference, 1);
+    cli_inputs_add(in, o->reference, walk);
     cli_inputs_add(in, o->soundfont, 0);
     return in;
 }
@@ -390,9 +390,8 @@ int cli_guard_outputs(const char *cmd, const srnn_opts *o)
 {
     /* From here on a signal removes the temporary files of the outputs being written. */
     srnn_tmp_cleanup_on_signals();
-    int is_train = strcmp(cmd, "train") == 0;
     outputs w = {0};
-    if (o->output && !(is_train && o->resume)) { /* --resume: -o is read, then rewritten */
+    if (o->output) {
         if (strcmp(cmd, "roundtrip") == 0 && (o->n_pos > 1 || (o->n_pos == 1 &&
                                               is_folder(o->pos[0])) || is_folder(o->output))) {
             roundtrip_outputs(&w, o);
@@ -406,7 +405,22 @@ int cli_guard_outputs(const char *cmd, const srnn_opts *o)
     outputs_add(&w, o->history, 0);
     outputs_add(&w, o->audio_file, 0);
     int status = 0;
-    cli_inputs *in = w.n ? inputs_of(o) : NULL; /* nothing there yet: nothing to replace */
+    /* Nothing there yet: nothing to replace.  The folders are walked only when an output is
+     * a file the walk would gather (by its real name, symlinks resolved): train --resume -o
+     * MODEL.srnn does not stat the whole corpus. */
+    cli_inputs *in = NULL;
+    if (w.n) {
+        cli_inputs *probe = cli_inputs_new(o);
+        int walk = !probe;
+        for (size_t i = 0; probe && i < w.n && !walk; i++) {
+            char *real = realpath(w.v[i], NULL);
+            const char *name = real ? real : w.v[i], *slash = strrchr(name, '/');
+            walk = read_in_folders(probe, slash ? slash + 1 : name);
+            free(real);
+        }
+        cli_inputs_free(probe);
+        in = inputs_of(o, walk);
+    }
     for (size_t i = 0; i < w.n && !status; i++) {
         const char *hit = cli_inputs_find(in, w.v[i]);
         if (hit) {

@@ -94,6 +94,8 @@ inputs() {
   refused "roundtrip folder onto itself" "$W/corpus/a.mid" -- "$S" roundtrip "$W/corpus" -o "$W/corpus"
   refused "roundtrip files into their folder" "$W/corpus/b.mid" -- in_w "$S" roundtrip corpus/a.mid corpus/b.mid -o ./corpus
   refused "tokens -o a file of the folder" "$W/corpus/a.mid" -- "$S" tokens "$W/corpus" -o "$W/corpus/a.mid"
+  ln -s corpus/a.mid "$W/a-link.txt"
+  refused "tokens -o a link to a file of the folder" "$W/corpus/a.mid" -- "$S" tokens "$W/corpus" -o "$W/a-link.txt"
   refused "train -o a file of the corpus" "$W/corpus/b.mid" -- "$S" train "$W/corpus" -o "$W/corpus/b.mid" $TINY
   refused "train --history a file of the corpus" "$W/corpus/a.mid" -- "$S" train "$W/corpus" -o "$T/h.srnn" --history "$W/corpus/a.mid" $TINY
   refused "eval -o a file of the reference" "$W/corpus/a.mid" -- "$S" eval "$W/in.mid" --reference "$W/corpus" -o "$W/corpus/a.mid"
@@ -110,6 +112,9 @@ inputs() {
   expect 0 "tokens -o - is stdout" -- "$S" tokens -q "$W/in.mid" -o -
   [ "$(wc -l <"$T/out")" -eq 1 ] && ok || bad "tokens -o -: no line on stdout"
   expect 0 "train --resume rewrites its own model" -- "$S" train "$W/corpus" -o "$W/m.srnn" --resume --epochs 2 -q
+  cp "$W/m.srnn" "$W/corpus/model.mid"
+  refused "train --resume -o a file of the corpus" "$W/corpus/model.mid" -- "$S" train "$W/corpus" -o "$W/corpus/model.mid" --resume --epochs 3 -q
+  rm -f "$W/corpus/model.mid"
   # -o where a command would ignore it
   expect 2 "bench -o" -- "$S" bench -o "$T/b.txt" --seconds 0.1
   [ ! -e "$T/b.txt" ] && ok || bad "bench -o wrote a file"
