@@ -60,7 +60,10 @@ typedef struct srnn_midi_write_opts {
  * of the music.  Onsets and ends are each rounded to the nearest tick (at least one tick long),
  * so a piece on the tick grid reads back exactly; of two overlapping notes of one pitch on one
  * channel the earlier is cut where the later starts.  srnn_midi_write never leaves a
- * half-written file (temporary file and rename); write_memory returns malloc'ed bytes. */
+ * half-written file (srnn_file_write_atomic: temporary file and rename, or in place for a
+ * device or a FIFO); write_memory returns malloc'ed bytes.  A piece MIDI cannot hold (too long
+ * for its 28-bit times, a pitch out of range) is SRNN_EINPUT, an error of the piece; a bad
+ * option SRNN_EARG; a file that cannot be written SRNN_EIO. */
 int srnn_midi_write(const char *path, const srnn_piece *piece, const srnn_midi_write_opts *opts,
                     srnn_error *err) SRNN_WARN_UNUSED;
 int srnn_midi_write_memory(const srnn_piece *piece, const srnn_midi_write_opts *opts,

@@ -70,7 +70,9 @@ typedef struct srnn_mode_opts {
     /* abc */
     int melody_only;   /* only each tune's first voice, chord symbols left out */
     const char *tune;  /* srnn_mode_read_piece: the X: number of the tune to read, as text
-                        * ("3"); NULL: the first tune */
+                        * ("3"); NULL: the first tune, or the one `piece` says */
+    int piece;         /* srnn_mode_read_piece without tune: the piece of the file (1-based,
+                        * as srnn_mode_list_pieces lists them); 0: the first */
     /* tabla */
     srnn_tabla_map tabla_map; /* strokes: the tabla soundfont's keys (default) or GM drums */
     const char *taal;         /* generation: the taal; NULL: teentaal */
@@ -235,7 +237,9 @@ int srnn_mode_can_write(const srnn_mode_def *m, const char *path);
  * title "songrnn" when the piece has none, o->program), WAV (rendered offline through
  * FluidSynth with o->soundfont, else srnn_mode_soundfont, else a GM font found without
  * flags), or the mode's text.  A piece that brings its tempo (an ABC Q: field) keeps it unless
- * o->tempo is given; others get srnn_mode_output_bpm. */
+ * o->tempo is given; others get srnn_mode_output_bpm.  A piece the format cannot hold (too
+ * long for a MIDI file or a WAV) is SRNN_EINPUT labelled "generate", not path: the output
+ * file is not at fault. */
 int srnn_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_opts *o,
                     const char *path, const int32_t *toks, size_t n, srnn_mode_error *err)
     SRNN_WARN_UNUSED;
@@ -304,6 +308,15 @@ void srnn_mode_gen_end(srnn_mode_gen *gen);
  * with a MIDI file is reported (ignored). */
 int srnn_mode_read_piece(const char *path, const srnn_mode_opts *o, srnn_piece **out,
                          srnn_mode_error *err) SRNN_WARN_UNUSED;
+/* One of the pieces a file holds (a tune of an ABC file). */
+typedef struct srnn_mode_piece_info {
+    int x;           /* the tune's X: number; -1 when it has none */
+    char title[128]; /* its first T: field, cut; "" when none */
+} srnn_mode_piece_info;
+/* The pieces srnn_mode_read_piece can read from path (o->piece 1..*n): an ABC file's tunes in
+ * file order; a file of another mode holds one (x -1, no title).  *out malloc'ed. */
+int srnn_mode_list_pieces(const char *path, const srnn_mode_opts *o, srnn_mode_piece_info **out,
+                          size_t *n, srnn_mode_error *err) SRNN_WARN_UNUSED;
 /* The soundfont for the mode's audio when o->soundfont is not given: tabla's own font
  * (soundfonts/tabla.sf2 next to the binary, under ../share/songrnn, or in the source tree of
  * the build) unless o->tabla_map is GM; NULL: a General MIDI font.  o->soundfont when given. */

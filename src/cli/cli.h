@@ -27,10 +27,50 @@ int cmd_plot(int argc, char **argv);
 int cmd_heatmap(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 
-/* Prints "songrnn: FILE: message" (with ":LINE:COL" when err has a line) on stderr. */
+/* Prints "songrnn: FILE: message" (with ":LINE:COL" when err has a line) on stderr.  FILE and
+ * message go through cli_escape, so the message is always one line. */
 void cli_report(const char *file, const srnn_error *err);
-/* Prints "songrnn: FILE: formatted message" on stderr. */
+/* Prints "songrnn: FILE: formatted message" on stderr (escaped as cli_report). */
 void cli_fail(const char *file, const char *fmt, ...) SRNN_PRINTF(2, 3);
+/* "songrnn: wrote PATH" and the formatted rest (may be NULL), on stderr: the progress line of
+ * a file written, its name escaped as cli_report's. */
+void cli_wrote(const char *path, const char *fmt, ...) SRNN_PRINTF(2, 3);
+/* s with control characters as C escapes (a newline as \n, others as \xHH), into buf: a file
+ * name printed in a message keeps the message on one line.  Returns buf. */
+#define CLI_NAME_MAX 8192
+const char *cli_escape(const char *s, char *buf, size_t cap);
+
+/* stdout.  main registers cli_stdout_check_at_exit: at exit, a write to stdout that failed (a
+ * full disk, /dev/full) or a final flush that fails is "songrnn: stdout: write error (REASON)"
+ * and exit status 1, for every command.  A command that sees the failure itself says it with
+ * cli_stdout_failed (once: the exit check stays quiet after it) and returns 1. */
+void cli_stdout_check_at_exit(void);
+void cli_stdout_failed(int errnum);
+/* Flushes stdout; -1 after the message when a write failed. */
+int cli_stdout_flush(void);
+
+/* ---- outputs that are inputs ----
+ * Right after option parsing every command calls cli_guard_outputs.  It refuses, with one line
+ * "songrnn CMD: OUT: is one of the inputs (IN); choose another output" and exit status 2,
+ * an output (-o, the files -o makes: --count's OUT-N, roundtrip's FOLDER/NAME; --history,
+ * --audio-file) that is the same file (device and inode, symlinks followed) as an input:
+ * the positional files and the files the command reads in positional folders, --prime,
+ * --reference, --soundfont.  Only outputs that exist are compared, so the usual run (a new
+ * output) walks no folder.  (train --resume reads and rewrites its -o: not an input here.)
+ * It refuses -o for info, bench and play, which would ignore it.  From then on a signal
+ * removes the temporary files of the outputs in progress (srnn_tmp_cleanup_on_signals).
+ * Returns 0 to go on, else the exit status. */
+int cli_guard_outputs(const char *cmd, const srnn_opts *o);
+/* The message of a refusal, for outputs a command only knows later (render's OUT-X). */
+void cli_refuse_input(const char *cmd, const char *out, const char *input);
+/* The set of inputs itself: files by device and inode, folders walked for the extensions of
+ * o->mode (every mode's without it). */
+typedef struct cli_inputs cli_inputs;
+cli_inputs *cli_inputs_new(const srnn_opts *o);
+void cli_inputs_add(cli_inputs *in, const char *path, int walk_folders);
+/* The input path is the same file as (as it was added), or NULL. */
+const char *cli_inputs_find(cli_inputs *in, const char *path);
+void cli_inputs_free(cli_inputs *in);
 
 /* modeopts.c: the mode layer (songrnn/mode.h) from the command line. */
 /* The options the modes read, from the command line's; reports go to cli_report. */

@@ -50,6 +50,8 @@ int cmd_bench(int argc, char **argv)
         return EXIT_OK;
     if (rc != 0)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("bench", &o)) != 0) /* -o would be ignored */
+        return rc;
     if (o.n_pos > 0) {
         fprintf(stderr, "songrnn bench: no file arguments expected\n%s\n", USAGE);
         return EXIT_USAGE;

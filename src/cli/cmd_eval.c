@@ -244,6 +244,8 @@ int cmd_eval(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("eval", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos == 0 || !o.reference) {
         fprintf(stderr, "songrnn eval: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no generated pieces given" : "no --reference CORPUS", USAGE);

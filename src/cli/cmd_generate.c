@@ -76,6 +76,8 @@ int cmd_generate(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("generate", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos != 1 || !o.output) {
         fprintf(stderr, "songrnn generate: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no model given" : o.n_pos > 1 ? "one model at a time"

@@ -136,6 +136,8 @@ int cmd_heatmap(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("heatmap", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos != 1 || !o.output) {
         fprintf(stderr, "songrnn heatmap: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no model given" : o.n_pos > 1 ? "one model at a time"
@@ -143,7 +145,9 @@ int cmd_heatmap(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (strcmp(cli_extension(o.output), "png") != 0) {
-        fprintf(stderr, "songrnn heatmap: %s: the picture is a PNG (-o FILE.png)\n", o.output);
+        char a[CLI_NAME_MAX];
+        fprintf(stderr, "songrnn heatmap: %s: the picture is a PNG (-o FILE.png)\n",
+                cli_escape(o.output, a, sizeof a));
         return EXIT_USAGE;
     }
     if (o.prime && o.prime_text) {
@@ -271,8 +275,8 @@ int cmd_heatmap(int argc, char **argv)
         goto out;
     }
     if (!o.quiet)
-        fprintf(stderr, "songrnn: wrote %s (%d neuron%s, %zu tokens)\n", o.output, n_rows,
-                n_rows == 1 ? "" : "s", n);
+        cli_wrote(o.output, " (%d neuron%s, %zu tokens)", n_rows,
+                  n_rows == 1 ? "" : "s", n);
     status = EXIT_OK;
     goto out;
 oom:

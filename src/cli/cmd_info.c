@@ -159,6 +159,8 @@ int cmd_info(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("info", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos == 0) {
         fprintf(stderr, "songrnn info: no model file\nusage: %s\n", USAGE);
         return EXIT_USAGE;

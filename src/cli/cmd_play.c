@@ -215,6 +215,8 @@ int cmd_play(int argc, char **argv)
         return EXIT_OK;
     if (prc != 0)
         return EXIT_USAGE;
+    if ((prc = cli_guard_outputs("play", &o)) != 0) /* outputs that are inputs */
+        return prc;
     if (o.list_ports)
         return list_ports();
     if (o.n_pos != 1) {

@@ -19,6 +19,8 @@ int cmd_plot(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("plot", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos != 1 || !o.output) {
         fprintf(stderr, "songrnn plot: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no model or history given"
@@ -27,7 +29,9 @@ int cmd_plot(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (strcmp(cli_extension(o.output), "png") != 0) {
-        fprintf(stderr, "songrnn plot: %s: the picture is a PNG (-o FILE.png)\n", o.output);
+        char a[CLI_NAME_MAX];
+        fprintf(stderr, "songrnn plot: %s: the picture is a PNG (-o FILE.png)\n",
+                cli_escape(o.output, a, sizeof a));
         return EXIT_USAGE;
     }
     if (!srnn_plot_available()) {
@@ -72,7 +76,7 @@ int cmd_plot(int argc, char **argv)
         cli_report(err.msg[0] && n == 0 ? in : o.output, &err);
         status = EXIT_ERROR;
     } else if (!o.quiet) {
-        fprintf(stderr, "songrnn: wrote %s\n", o.output);
+        cli_wrote(o.output, NULL);
     }
     free(owned);
     srnn_model_free(m);

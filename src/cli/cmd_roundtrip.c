@@ -15,7 +15,8 @@
 #include "songrnn/vocab.h"
 
 static const char USAGE[] =
-    "songrnn roundtrip IN.mid -o OUT.mid | songrnn roundtrip IN... -o FOLDER  [--vocab N] [--grid N]";
+    "songrnn roundtrip IN.mid -o OUT.mid|- | songrnn roundtrip IN... -o FOLDER  [--vocab N] "
+    "[--grid N]";
 
 /* A note reduced to the grid: what the comparison of kept notes looks at. */
 typedef struct grid_note {
@@ -138,6 +139,27 @@ static char *out_path(const char *out, int folder, const srnn_docs *c, size_t i)
     return p;
 }
 
+/* Into a folder, every name out_path makes (numbered ones included, which the guard after
+ * parsing cannot know) is checked against the inputs before the first is written. */
+static int outputs_are_inputs(const srnn_opts *o, const srnn_docs *c)
+{
+    cli_inputs *in = cli_inputs_new(o);
+    for (int i = 0; i < o->n_pos; i++)
+        cli_inputs_add(in, o->pos[i], 1);
+    int found = 0;
+    for (size_t i = 0; i < srnn_docs_count(c) && !found; i++) {
+        char *dst = out_path(o->output, 1, c, i);
+        const char *hit = dst ? cli_inputs_find(in, dst) : NULL;
+        if (hit) {
+            cli_refuse_input("roundtrip", dst, hit);
+            found = 1;
+        }
+        free(dst);
+    }
+    cli_inputs_free(in);
+    return found;
+}
+
 /* The pieces are independent: workers take them in turn, each with its own counts. */
 typedef struct rt_job {
     const srnn_docs *c;
@@ -175,8 +197,27 @@ static void roundtrip_one(rt_job *j, size_t i, kept *k, size_t *tokens, int *fai
     }
     dst = out_path(j->o->output, j->folder, j->c, i);
     srnn_midi_write_opts wo = {.program = j->o->program, .bpm = j->o->tempo};
-    if (!dst || srnn_midi_write(dst, dec, &wo, &err) != SRNN_OK) {
-        cli_report(dst ? dst : j->o->output, &err);
+    if (dst && strcmp(dst, "-") == 0) { /* one input, -o -: the MIDI file on stdout */
+        unsigned char *data = NULL;
+        size_t size = 0;
+        int mrc = srnn_midi_write_memory(dec, &wo, &data, &size, &err);
+        if (mrc != SRNN_OK) {
+            cli_report(mrc == SRNN_EINPUT ? label : "stdout", &err);
+            *failed = 1;
+        } else {
+            errno = 0;
+            if (fwrite(data, 1, size, stdout) != size) {
+                cli_stdout_failed(errno);
+                *failed = 1;
+            }
+        }
+        free(data);
+        goto done;
+    }
+    int wrc = dst ? srnn_midi_write(dst, dec, &wo, &err) : SRNN_ENOMEM;
+    if (wrc != SRNN_OK) {
+        /* a piece MIDI cannot hold is the input's, not the output file's */
+        cli_report(wrc == SRNN_EINPUT ? label : dst ? dst : j->o->output, &err);
         *failed = 1;
     }
 done:
@@ -220,9 +261,16 @@ int cmd_roundtrip(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("roundtrip", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos == 0 || !o.output) {
         fprintf(stderr, "songrnn roundtrip: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no input file" : "no output (-o)", USAGE);
+        return EXIT_USAGE;
+    }
+    if (strcmp(o.output, "-") == 0 && (o.n_pos > 1 || is_dir(o.pos[0]))) {
+        fprintf(stderr, "songrnn roundtrip: -o -: one input goes to stdout; several go to a "
+                "folder (-o FOLDER)\n");
         return EXIT_USAGE;
     }
     int folder = o.n_pos > 1 || is_dir(o.pos[0]) || is_dir(o.output);
@@ -251,6 +299,11 @@ int cmd_roundtrip(int argc, char **argv)
         cli_print_vocab_stats(&st);
 
     size_t n_docs = srnn_docs_count(c);
+    if (folder && outputs_are_inputs(&o, c)) {
+        srnn_vocab_free(v);
+        srnn_docs_free(c);
+        return EXIT_USAGE;
+    }
     int status = srnn_docs_failed(c) ? EXIT_ERROR : EXIT_OK;
     rt_job job = {.c = c, .v = v, .o = &o, .folder = folder};
     pthread_mutex_init(&job.lock, NULL);
@@ -277,9 +330,11 @@ int cmd_roundtrip(int argc, char **argv)
 
     double pct = total.in_notes ? 100.0 * (double)total.kept / (double)total.in_notes : 100.0;
     double dpct = total.kept ? 100.0 * (double)total.same_duration / (double)total.kept : 100.0;
-    printf("kept %zu of %zu notes exactly on (onset, pitch) at %d steps a quarter: %.2f%%; "
-           "durations equal on the grid: %.2f%% of those; %zu tokens, %zu pieces\n",
-           total.kept, total.in_notes, srnn_notes_grid(v), pct, dpct, tokens, n_docs);
+    /* with the MIDI file on stdout, the summary goes to stderr */
+    fprintf(strcmp(o.output, "-") == 0 ? stderr : stdout,
+            "kept %zu of %zu notes exactly on (onset, pitch) at %d steps a quarter: %.2f%%; "
+            "durations equal on the grid: %.2f%% of those; %zu tokens, %zu pieces\n",
+            total.kept, total.in_notes, srnn_notes_grid(v), pct, dpct, tokens, n_docs);
     srnn_vocab_free(v);
     srnn_docs_free(c);
     return status;

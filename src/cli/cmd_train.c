@@ -437,6 +437,8 @@ int cmd_train(int argc, char **argv)
         return EXIT_OK;
     if (rc)
         return EXIT_USAGE;
+    if ((rc = cli_guard_outputs("train", &o)) != 0) /* outputs that are inputs */
+        return rc;
     if (o.n_pos == 0 || !o.output) {
         fprintf(stderr, "songrnn train: %s\nusage: %s\n",
                 o.n_pos == 0 ? "no corpus given" : "no model file (-o MODEL)", USAGE);

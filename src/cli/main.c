@@ -60,6 +60,8 @@ static void blas_tune(char **argv)
 int main(int argc, char **argv)
 {
     blas_tune(argv);
+    /* Whatever the command, output lost on stdout (a full disk) is an error, not success. */
+    cli_stdout_check_at_exit();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -1,5 +1,6 @@
 /* The mode layer (include/songrnn/mode.h) seen from the command line: srnn_opts into
  * srnn_mode_opts, its reports and errors printed, and "-" (stdout) as an output. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +99,11 @@ int cli_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode_
         return -1;
     }
     int rc = 0;
-    if (fputs(s, stdout) < 0 || fflush(stdout) != 0) {
-        cli_fail("stdout", "write error");
+    errno = 0;
+    if (fputs(s, stdout) < 0) {
+        cli_stdout_failed(errno);
+        rc = -1;
+    } else if (cli_stdout_flush() != 0) {
         rc = -1;
     }
     free(s);

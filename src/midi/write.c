@@ -295,28 +295,38 @@ static int fill_conductor(smf_track_t *track, const srnn_piece *piece,
     return rc;
 }
 
-/* Every time in the piece must fit libsmf's int pulses. */
+/* Every time in the piece must fit libsmf's int pulses.  What the piece itself cannot be in a MIDI file: SRNN_EINPUT, so that a caller blames the
+ * piece (its input) and not the file it was writing. */
 static int check_range(const srnn_piece *piece, int ppq, srnn_error *err)
 {
     double limit = (double)MAX_TICK / ppq;
+    const char *too_long = "the piece is too long for a MIDI file";
     const srnn_note *notes = srnn_piece_notes(piece);
     for (size_t i = 0; i < srnn_piece_note_count(piece); i++) {
         const srnn_note *m = &notes[i];
-        if (!(m->onset >= 0) || !(m->duration > 0) || !(m->onset + m->duration < limit))
-            return srnn_error_set(err, SRNN_EARG, "note %zu has a time out of range", i + 1);
+        if (!(m->onset >= 0) || !(m->duration > 0) || !isfinite(m->onset + m->duration))
+            return srnn_error_set(err, SRNN_EINPUT, "note %zu has a time out of range", i + 1);
+        if (!(m->onset + m->duration < limit))
+            return srnn_error_set(err, SRNN_EINPUT,
+                                  "%s: note %zu ends at beat %.0f, past the %.0f beats MIDI "
+                                  "time holds at %d ticks a quarter note", too_long, i + 1,
+                                  m->onset + m->duration, limit, ppq);
         if (m->pitch > 127 || m->channel > 15)
-            return srnn_error_set(err, SRNN_EARG, "note %zu has a pitch or channel out of range",
-                                  i + 1);
+            return srnn_error_set(err, SRNN_EINPUT,
+                                  "note %zu has a pitch or channel out of range", i + 1);
     }
     for (size_t i = 0; i < srnn_piece_tempo_count(piece); i++)
         if (!(srnn_piece_tempos(piece)[i].beat < limit))
-            return srnn_error_set(err, SRNN_EARG, "tempo change out of range");
+            return srnn_error_set(err, SRNN_EINPUT, "%s: a tempo change at beat %.0f", too_long,
+                                  srnn_piece_tempos(piece)[i].beat);
     for (size_t i = 0; i < srnn_piece_timesig_count(piece); i++)
         if (!(srnn_piece_timesigs(piece)[i].beat < limit))
-            return srnn_error_set(err, SRNN_EARG, "time signature out of range");
+            return srnn_error_set(err, SRNN_EINPUT, "%s: a time signature at beat %.0f",
+                                  too_long, srnn_piece_timesigs(piece)[i].beat);
     for (size_t i = 0; i < srnn_piece_keysig_count(piece); i++)
         if (!(srnn_piece_keysigs(piece)[i].beat < limit))
-            return srnn_error_set(err, SRNN_EARG, "key signature out of range");
+            return srnn_error_set(err, SRNN_EINPUT, "%s: a key signature at beat %.0f", too_long,
+                                  srnn_piece_keysigs(piece)[i].beat);
     return SRNN_OK;
 }
 
@@ -332,13 +342,16 @@ static int save_to_memory(smf_t *smf, unsigned char **data, size_t *size, srnn_e
     if (fd < 0)
         return srnn_error_set(err, SRNN_EIO, "cannot create a temporary file in %s", dir);
     close(fd);
+    int slot = srnn_tmp_register(path); /* removed if a signal ends us meanwhile */
     int rc = smf_save(smf, path);
     if (rc) {
         unlink(path);
+        srnn_tmp_unregister(slot);
         return srnn_error_set(err, SRNN_EIO, "libsmf could not write the MIDI file");
     }
     rc = srnn_file_read_all(path, data, size, err);
     unlink(path);
+    srnn_tmp_unregister(slot);
     return rc;
 }
 

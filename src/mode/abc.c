@@ -207,17 +207,57 @@ static int abc_read_piece(const char *path, const srnn_mode_opts *o, srnn_piece 
                                   "'%s'", o->tune);
         select = (int)x;
     }
+    unsigned flags = o->melody_only ? SRNN_ABC_MELODY_ONLY : 0;
+    if (!o->tune && o->piece > 0) {
+        select = o->piece - 1; /* by position: X: numbers may repeat or be missing */
+        flags |= SRNN_ABC_BY_INDEX;
+    }
     unsigned char *text = NULL;
     size_t len = 0;
     srnn_error e = {0};
     int rc = srnn_file_read_all(path, &text, &len, &e);
     if (rc != SRNN_OK)
         return srnn_mode_fail_with(err, path, rc, &e);
-    unsigned flags = o->melody_only ? SRNN_ABC_MELODY_ONLY : 0;
     rc = srnn_abc_parse((const char *)text, len, select, flags, out, &e);
     free(text);
     if (rc != SRNN_OK)
         return srnn_mode_fail_with(err, path, srnn_mode_not_usage(rc), &e);
+    return SRNN_OK;
+}
+
+static int abc_list_pieces(const char *path, const srnn_mode_opts *o, srnn_mode_piece_info **out,
+                           size_t *n, srnn_mode_error *err)
+{
+    (void)o;
+    *out = NULL;
+    *n = 0;
+    unsigned char *text = NULL;
+    size_t len = 0;
+    srnn_error e = {0};
+    int rc = srnn_file_read_all(path, &text, &len, &e);
+    if (rc != SRNN_OK)
+        return srnn_mode_fail_with(err, path, rc, &e);
+    srnn_abc_tune_info *tunes = NULL;
+    size_t count = 0;
+    rc = srnn_abc_list_tunes((const char *)text, len, &tunes, &count, &e);
+    free(text);
+    if (rc != SRNN_OK)
+        return srnn_mode_fail_with(err, path, srnn_mode_not_usage(rc), &e);
+    if (count == 0)
+        return srnn_mode_fail(err, path, SRNN_EINPUT, "no ABC tune (no X: or K: line)");
+    srnn_mode_piece_info *p = calloc(count, sizeof *p);
+    if (!p) {
+        free(tunes);
+        return srnn_mode_fail(err, path, SRNN_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < count; i++) {
+        p[i].x = tunes[i].x;
+        memcpy(p[i].title, tunes[i].title, sizeof p[i].title);
+        p[i].title[sizeof p[i].title - 1] = 0;
+    }
+    free(tunes);
+    *out = p;
+    *n = count;
     return SRNN_OK;
 }
 
@@ -331,6 +371,7 @@ static const srnn_mode_hooks ABC_HOOKS = {
     .to_piece = abc_to_piece,
     .doc_piece = abc_doc_piece,
     .read_piece = abc_read_piece,
+    .list_pieces = abc_list_pieces,
     .prime_text = abc_prime_text,
     .gen_begin = abc_gen_begin,
     .gen_end = abc_gen_end,

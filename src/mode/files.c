@@ -62,6 +62,7 @@ static void walk(srnn_mode_files *f, const char *dir, const char *const *exts, i
     if (!d) {
         /* reported and skipped; the rest still count */
         srnn_mode_reportf(o, dir, "cannot open folder: %s", strerror(errno));
+        f->failed++;
         return;
     }
     size_t first = f->n;

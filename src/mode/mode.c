@@ -137,7 +137,15 @@ const srnn_mode_def *srnn_modes_of_model(const char *path)
 const srnn_mode_def *srnn_modes_guess(const char *const *paths, int n_paths,
                                       const srnn_mode_opts *o)
 {
-    /* Count the inputs of each mode; the mode most of them belong to wins. */
+    /* Count the inputs of each mode; the mode most of them belong to wins.  Quietly: the
+     * folder that cannot be opened is said once, when the chosen mode reads the inputs, not
+     * once a mode here. */
+    srnn_mode_opts quiet;
+    if (o) {
+        quiet = *o;
+        quiet.report = NULL;
+        o = &quiet;
+    }
     size_t count[N_MODES] = {0};
     char ext[16];
     for (size_t i = 0; i < N_MODES; i++) {
@@ -303,9 +311,15 @@ int srnn_docs_load(const srnn_mode_def *m, const char *const *paths, int n_paths
         return srnn_mode_fail(err, where, SRNN_ENOMEM, "out of memory");
     }
     srnn_mode_error ferr;
+    docs->n_failed = files.failed;
+    /* One file given by name: its own error is the failure, one line (not its reason and then
+     * "no readable MIDI file" about the same file).  A folder's files are reported each, then
+     * the folder is said to have none readable. */
+    int alone = n_paths == 1 && files.n == 1 && strcmp(files.paths[0], paths[0]) == 0;
+    int frc = SRNN_OK;
     for (size_t i = 0; i < files.n; i++) {
-        if (m->hooks->load(files.paths[i], o, docs, &ferr) != SRNN_OK) {
-            if (!ferr.reported)
+        if ((frc = m->hooks->load(files.paths[i], o, docs, &ferr)) != SRNN_OK) {
+            if (!ferr.reported && !alone)
                 srnn_mode_report(o, ferr.label, &ferr.err);
             docs->n_failed++;
         }
@@ -313,6 +327,11 @@ int srnn_docs_load(const srnn_mode_def *m, const char *const *paths, int n_paths
     srnn_mode_files_free(&files);
     if (docs->n == 0) {
         srnn_docs_free(docs);
+        if (alone) {
+            if (err)
+                *err = ferr;
+            return srnn_mode_not_usage(frc);
+        }
         return srnn_mode_fail(err, where, SRNN_EINPUT, "no readable %s", m->what);
     }
     *out = docs;
@@ -481,6 +500,27 @@ int srnn_mode_can_write(const srnn_mode_def *m, const char *path)
            (m->text_ext && strcmp(ext, m->text_ext) == 0);
 }
 
+int srnn_mode_list_pieces(const char *path, const srnn_mode_opts *o, srnn_mode_piece_info **out,
+                          size_t *n, srnn_mode_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    srnn_mode_opts dflt;
+    if (!o) {
+        srnn_mode_opts_defaults(&dflt);
+        o = &dflt;
+    }
+    const srnn_mode_def *m = srnn_modes_by_extension(path);
+    if (m && m->hooks->list_pieces)
+        return m->hooks->list_pieces(path, o, out, n, err);
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return srnn_mode_fail(err, path, SRNN_ENOMEM, "out of memory");
+    (*out)->x = -1;
+    *n = 1;
+    return SRNN_OK;
+}
+
 const char *srnn_mode_soundfont(const srnn_mode_def *m, const srnn_mode_opts *o)
 {
     return o->soundfont || !m || !m->hooks->soundfont ? o->soundfont : m->hooks->soundfont(o);
@@ -537,13 +577,13 @@ int srnn_mode_write(const srnn_mode_def *m, const srnn_vocab *v, const srnn_mode
         ro.verbose = o->verbose;
         if ((rc = srnn_synth_events_from_piece(p, &eo, &ev, &nev, &end, &e)) != SRNN_OK ||
             (rc = srnn_synth_render_wav(ev, nev, end, &ro, path, NULL, &e)) != SRNN_OK)
-            srnn_mode_fail_with(err, path, rc, &e);
+            srnn_mode_fail_with(err, rc == SRNN_EINPUT ? "generate" : path, rc, &e);
         free(ev);
     } else {
         srnn_midi_write_opts wo = {.program = o->program, .bpm = bpm};
         if ((!srnn_piece_title(p)[0] && (rc = srnn_piece_set_title(p, "songrnn")) != SRNN_OK) ||
             (rc = srnn_midi_write(path, p, &wo, &e)) != SRNN_OK)
-            srnn_mode_fail_with(err, path, rc, &e);
+            srnn_mode_fail_with(err, rc == SRNN_EINPUT ? "generate" : path, rc, &e);
     }
     srnn_piece_free(p);
     return rc;

@@ -41,6 +41,9 @@ struct srnn_mode_hooks {
     int (*read_piece)(const char *path, const srnn_mode_opts *o, srnn_piece **out,
                       srnn_mode_error *err);
     /* Each of these may be NULL. */
+    /* The pieces of a file that holds several (srnn_mode_list_pieces); NULL: one. */
+    int (*list_pieces)(const char *path, const srnn_mode_opts *o, srnn_mode_piece_info **out,
+                       size_t *n, srnn_mode_error *err);
     int (*prime_text)(const srnn_vocab *v, const char *text, int32_t **toks, size_t *n,
                       srnn_error *err);
     /* The opening when the user gives none, kept in the output (tabla: <start> taal:NAME). */
@@ -87,10 +90,11 @@ int srnn_mode_ext_in(const char *ext, const char *const *exts);
 
 /* Files of the given paths (folders searched recursively, sorted) whose extension is in exts;
  * a file given by name is kept whatever its extension.  A folder that cannot be opened is
- * reported and skipped; a missing path is an error. */
+ * reported and skipped (counted in failed); a missing path is an error. */
 typedef struct srnn_mode_files {
     char **paths;
     size_t n, cap;
+    size_t failed; /* folders that could not be opened */
 } srnn_mode_files;
 int srnn_mode_files_gather(srnn_mode_files *out, const char *const *args, int n_args,
                            const char *const *exts, const srnn_mode_opts *o,

@@ -163,7 +163,7 @@ typedef struct fluid_backend {
     fluid_seq_id_t client;
     fluid_audio_driver_t *driver;
     fluid_event_t *fev;
-    char *file, *tmpfile;
+    srnn_output out;  /* the file driver's WAV (--audio-file); out.dest NULL without one */
     unsigned int last_tick;
     uint64_t next;          /* index of the next event handed over (player thread) */
     atomic_uint_fast64_t played; /* events played (synth thread) */
@@ -252,20 +252,21 @@ static int fl_close(void *self, int keep, srnn_error *err)
             fluid_synth_all_notes_off(b->synth, c);
         delete_fluid_audio_driver(b->driver);
     }
-    if (b->tmpfile) {
+    if (b->out.dest) {
         /* The file driver wrote under a temporary name; only a complete file gets the real
-         * name (deleting the driver finishes the WAV).  Without a driver nothing was written. */
-        int named = 0;
+         * name (deleting the driver finishes the WAV).  Without a driver nothing was written.
+         * A device or a FIFO was written in place: nothing to rename or remove. */
         if (b->driver && keep) {
-            named = rename(b->tmpfile, b->file) == 0;
-            if (named)
-                srnn_file_sweep_stale(b->file);
-            else
-                rc = srnn_error_set(err, SRNN_EIO, "%s: cannot rename into place: %s", b->file,
-                                    strerror(errno));
+            char *dest = strdup(b->out.dest);
+            if (srnn_output_commit(&b->out, err) != SRNN_OK) {
+                char msg[sizeof err->msg];
+                snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+                rc = srnn_error_set(err, SRNN_EIO, "%s: %s", dest ? dest : "?", msg);
+            }
+            free(dest);
+        } else {
+            srnn_output_abort(&b->out);
         }
-        if (!named)
-            remove(b->tmpfile);
     }
     if (b->fev)
         delete_fluid_event(b->fev);
@@ -275,8 +276,6 @@ static int fl_close(void *self, int keep, srnn_error *err)
         delete_fluid_synth(b->synth);
     if (b->settings)
         delete_fluid_settings(b->settings);
-    free(b->file);
-    free(b->tmpfile);
     free(b);
     return rc;
 }
@@ -329,24 +328,13 @@ int srnn_fluid_backend_open(srnn_player *p, const srnn_player_opts *opts, srnn_b
         }
     }
     if (drv && strcmp(drv, "file") == 0) {
-        size_t len = strlen(opts->audio_file) + 32;
-        b->file = strdup(opts->audio_file);
-        b->tmpfile = malloc(len);
-        if (!b->file || !b->tmpfile) {
+        /* say now, not after playback, if it can't be written */
+        srnn_error oe = {0};
+        if (srnn_output_open(&b->out, opts->audio_file, SRNN_OUTPUT_NAME_ONLY, &oe) != SRNN_OK) {
             (void)fl_close(b, 0, NULL);
-            return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+            return srnn_error_set(err, SRNN_EIO, "%s: %s", opts->audio_file, oe.msg);
         }
-        snprintf(b->tmpfile, len, "%s.tmp.%ld", opts->audio_file, (long)getpid());
-        FILE *probe = fopen(b->tmpfile, "wb"); /* say now, not after playback, if it can't */
-        if (!probe) {
-            srnn_error_set(err, SRNN_EIO, "%s: cannot write there", opts->audio_file);
-            free(b->tmpfile);
-            b->tmpfile = NULL;
-            (void)fl_close(b, 0, NULL);
-            return SRNN_EIO;
-        }
-        fclose(probe);
-        fluid_settings_setstr(b->settings, "audio.file.name", b->tmpfile);
+        fluid_settings_setstr(b->settings, "audio.file.name", srnn_output_name(&b->out));
         fluid_settings_setstr(b->settings, "audio.file.type", "wav");
         fluid_settings_setstr(b->settings, "audio.file.format", "s16");
     }
@@ -431,8 +419,11 @@ int srnn_synth_render_wav(const srnn_synth_event *events, size_t n, double end,
     if (rate < 8000 || rate > 192000)
         return srnn_error_set(err, SRNN_EARG, "sample rate %d out of range", rate);
     double tail = o.tail >= 0 && o.tail <= 60 ? o.tail : 2.0;
-    if (!(end >= 0) || end > 1e6)
+    if (!(end >= 0))
         return srnn_error_set(err, SRNN_EARG, "render_wav: bad end time");
+    if (end > 1e6) /* the piece's fault, not the output's: SRNN_EINPUT */
+        return srnn_error_set(err, SRNN_EINPUT, "the piece is too long to render: %.0f s of "
+                              "music, at most 1000000 s (11 days) go into a WAV file", end);
     if (stats)
         memset(stats, 0, sizeof *stats);
     struct timespec t0, t1;

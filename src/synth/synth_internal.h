@@ -25,18 +25,20 @@ int srnn_pm_encode(const srnn_synth_event *ev, int32_t origin_ms, srnn_pm_msg *o
 /* ---- a WAV file written as it is rendered ----------------------------------------------- */
 
 typedef struct srnn_wav_writer {
-    FILE *f;
-    char *path, *tmp;
+    srnn_output out;
+    FILE *f;      /* out's stream */
+    int seekable; /* the header's sizes are fixed at the end */
     int rate, channels;
     uint64_t frames;
 } srnn_wav_writer;
 
-/* Opens a temporary file next to path; 16-bit PCM. */
+/* Opens path through srnn_output (a temporary file next to it, or in place for a device or a
+ * FIFO); 16-bit PCM. */
 int srnn_wav_open(srnn_wav_writer *w, const char *path, int rate, int channels,
                   srnn_error *err) SRNN_WARN_UNUSED;
 int srnn_wav_write(srnn_wav_writer *w, const int16_t *interleaved, size_t frames,
                    srnn_error *err) SRNN_WARN_UNUSED;
-/* Fixes the header sizes, flushes and renames onto path. */
+/* Fixes the header sizes (when seekable), flushes and renames onto path (srnn_output_commit). */
 int srnn_wav_close(srnn_wav_writer *w, srnn_error *err) SRNN_WARN_UNUSED;
 /* Removes the temporary file (after an error). */
 void srnn_wav_abort(srnn_wav_writer *w);

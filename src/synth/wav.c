@@ -1,6 +1,7 @@
 /* A 16-bit PCM WAV written block by block into a temporary file next to its destination and
- * renamed when complete, so a render cut short never leaves a half file under the real name
- * and long pieces never have to fit in memory. */
+ * renamed when complete (srnn_output), so a render cut short never leaves a half file under
+ * the real name and long pieces never have to fit in memory.  A device or a FIFO is written
+ * in place, as a stream. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -47,38 +48,27 @@ int srnn_wav_open(srnn_wav_writer *w, const char *path, int rate, int channels, 
     if (!w || !path || rate <= 0 || channels <= 0 || channels > 8)
         return srnn_error_set(err, SRNN_EARG, "wav_open: bad argument");
     memset(w, 0, sizeof *w);
-    size_t len = strlen(path);
-    w->path = strdup(path);
-    w->tmp = malloc(len + 32);
-    if (!w->path || !w->tmp) {
-        free(w->path);
-        free(w->tmp);
-        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
-    }
-    /* PATH.tmp.PID, as srnn_file_write_atomic names it, so a later write can tell a killed
-     * writer's leftover (srnn_file_sweep_stale) */
-    snprintf(w->tmp, len + 32, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) {
-        int e = errno;
-        free(w->path);
-        free(w->tmp);
-        w->path = w->tmp = NULL;
-        return srnn_error_set(err, SRNN_EIO, "cannot create a file there: %s", strerror(e));
-    }
-    w->f = fdopen(fd, "wb");
+    /* PATH.tmp.PID, renamed when complete, for a regular file (srnn_file_sweep_stale knows a
+     * killed writer's leftover by that name); /dev/null or a FIFO is written in place. */
+    int rc = srnn_output_open(&w->out, path, 0, err);
+    if (rc != SRNN_OK)
+        return rc;
+    w->f = srnn_output_stream(&w->out, err);
     if (!w->f) {
-        close(fd);
         srnn_wav_abort(w);
-        return srnn_error_set(err, SRNN_EIO, "cannot write: %s", strerror(errno));
+        return SRNN_EIO;
     }
     w->rate = rate;
     w->channels = channels;
+    /* A stream cannot be rewound to fix the sizes at the end: its header says "as long as
+     * there is data" (the largest sizes), which players of piped WAV read to the end. */
+    w->seekable = !srnn_output_in_place(&w->out) || lseek(fileno(w->f), 0, SEEK_CUR) >= 0;
     unsigned char h[44];
-    header(h, rate, channels, 0);
+    header(h, rate, channels, w->seekable ? 0 : UINT64_MAX / 8);
     if (fwrite(h, 1, sizeof h, w->f) != sizeof h) {
+        int e = errno;
         srnn_wav_abort(w);
-        return srnn_error_set(err, SRNN_EIO, "cannot write: %s", strerror(errno));
+        return srnn_error_set(err, SRNN_EIO, "cannot write: %s", strerror(e));
     }
     return SRNN_OK;
 }
@@ -105,43 +95,24 @@ int srnn_wav_close(srnn_wav_writer *w, srnn_error *err)
 {
     if (!w || !w->f)
         return srnn_error_set(err, SRNN_EARG, "wav_close: not open");
-    unsigned char h[44];
-    header(h, w->rate, w->channels, w->frames);
-    int bad = fseek(w->f, 0, SEEK_SET) != 0 || fwrite(h, 1, sizeof h, w->f) != sizeof h ||
-              fflush(w->f) != 0 ||
-              (fsync(fileno(w->f)) != 0 && errno != EINVAL && errno != EROFS);
-    int e = errno;
-    if (fclose(w->f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
+    if (w->seekable) {
+        unsigned char h[44];
+        header(h, w->rate, w->channels, w->frames);
+        if (fseek(w->f, 0, SEEK_SET) != 0 || fwrite(h, 1, sizeof h, w->f) != sizeof h) {
+            int e = errno;
+            srnn_wav_abort(w);
+            return srnn_error_set(err, SRNN_EIO, "cannot write: %s", strerror(e));
+        }
     }
-    w->f = NULL;
-    if (bad) {
-        srnn_wav_abort(w);
-        return srnn_error_set(err, SRNN_EIO, "cannot write: %s", strerror(e));
-    }
-    if (rename(w->tmp, w->path) != 0) {
-        e = errno;
-        srnn_wav_abort(w);
-        return srnn_error_set(err, SRNN_EIO, "cannot rename into place: %s", strerror(e));
-    }
-    srnn_file_sweep_stale(w->path);
-    free(w->tmp);
-    free(w->path);
-    w->tmp = w->path = NULL;
-    return SRNN_OK;
+    w->f = NULL; /* the output closes it */
+    return srnn_output_commit(&w->out, err);
 }
 
 void srnn_wav_abort(srnn_wav_writer *w)
 {
     if (!w)
         return;
-    if (w->f)
-        fclose(w->f);
+    if (w->out.dest)
+        srnn_output_abort(&w->out);
     w->f = NULL;
-    if (w->tmp)
-        unlink(w->tmp);
-    free(w->tmp);
-    free(w->path);
-    w->tmp = w->path = NULL;
 }

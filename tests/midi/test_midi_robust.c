@@ -79,8 +79,8 @@ static int try_read(const unsigned char *d, size_t n, unsigned flags)
     unsigned char *out = NULL;
     size_t size = 0;
     int wrc = srnn_midi_write_memory(p, NULL, &out, &size, &err);
-    /* Only a piece too long for 32-bit ticks may be refused. */
-    CHECK_MSG(wrc == SRNN_OK || (wrc == SRNN_EARG && strstr(err.msg, "out of range")), "%s",
+    /* Only a piece too long for 32-bit ticks may be refused, as an error of the piece. */
+    CHECK_MSG(wrc == SRNN_OK || (wrc == SRNN_EINPUT && strstr(err.msg, "too long")), "%s",
               err.msg);
     free(out);
     srnn_piece_free(p);

@@ -131,6 +131,13 @@ static void test_errors(const char *scratch)
     CHECK(strcmp(e.label, "input") == 0 && strcmp(e.err.msg, "no readable MIDI file") == 0);
     CHECK(r.n == 2 && strcmp(r.label, junk2) == 0);
     CHECK_MSG(strstr(r.last.msg, "not a MIDI file") != NULL, "%s", r.last.msg);
+    /* one such file alone: its own error is the failure, nothing reported besides (one line) */
+    const char *const one[] = {junk};
+    r.n = 0;
+    CHECK(srnn_docs_load(notes, one, 1, &o, &docs, &e) != SRNN_OK && docs == NULL);
+    CHECK(strcmp(e.label, junk) == 0 && !e.reported);
+    CHECK_MSG(strstr(e.err.msg, "not a MIDI file") != NULL, "%s", e.err.msg);
+    CHECK(r.n == 0);
     remove(junk);
     remove(junk2);
 
