@@ -215,7 +215,8 @@ size_t srnn_notes_window(const srnn_vocab *vocab, const int32_t *tokens, size_t 
 
 /* Keeps sampled notes tokens well formed: metric Bar [M] (P [V] (X D)+)*, positions rising
  * inside a bar and inside its meter's length, meters only right after Bar; timeshift
- * (T* [V] (X D)+)*; pitches and chords only inside a pitch range; meters only those asked. */
+ * (T* [V] (X D)+)*; the parts X of one event share no pitch and hold at most 12 pitches
+ * together; pitches and chords only inside a pitch range; meters only those asked. */
 typedef struct srnn_notes_grammar srnn_notes_grammar;
 
 typedef struct srnn_notes_grammar_opts {
@@ -228,6 +229,9 @@ int srnn_notes_grammar_new(const srnn_vocab *vocab, const srnn_notes_grammar_opt
 void srnn_notes_grammar_free(srnn_notes_grammar *g);
 /* Advances over one token (sampled or primer). */
 void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t token);
+/* After a duration: the next token starts a new event (no more parts at this onset), as when
+ * generation continues a user's piece, whose last event is whole. */
+void srnn_notes_grammar_close_event(srnn_notes_grammar *g);
 /* Clears mask[id] for every token not allowed next (mask has vocabulary-size entries). */
 void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask);
 

@@ -75,6 +75,12 @@ void cli_inputs_free(cli_inputs *in);
 /* modeopts.c: the mode layer (songrnn/mode.h) from the command line. */
 /* The options the modes read, from the command line's; reports go to cli_report. */
 void cli_mode_opts(const srnn_opts *o, srnn_mode_opts *mo);
+struct srnn_model;
+/* What generation from a model takes from it and from the sampling options: the corpus tempo,
+ * the pitch range, --meter (checked: a usage error says why).  0, or EXIT_USAGE after a
+ * message. */
+int cli_mode_opts_for_model(const srnn_opts *o, const srnn_mode_def *mode,
+                            const struct srnn_model *m, srnn_mode_opts *mo, const char *cmd);
 /* Prints an error of the mode layer (nothing when its reasons were reported already). */
 void cli_mode_report(const srnn_mode_error *err);
 /* --mode when given (NULL after a message when this build lacks it), else the mode most of

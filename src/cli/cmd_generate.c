@@ -99,9 +99,6 @@ int cmd_generate(int argc, char **argv)
         cli_mode_report(&merr);
         return EXIT_ERROR;
     }
-    mo.corpus_tempo = srnn_model_get_config(m)->tempo;
-    mo.pitch_min = srnn_model_get_config(m)->tok.pitch_min;
-    mo.pitch_max = srnn_model_get_config(m)->tok.pitch_max;
     mo.continuation_only = o.continuation_only;
     srnn_piece *prime_piece = NULL;
     int32_t *prime_all = NULL;
@@ -115,24 +112,8 @@ int cmd_generate(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (o.meter) {
-        char *end;
-        long num = strtol(o.meter, &end, 10), den = *end == '/' ? strtol(end + 1, &end, 10) : 0;
-        if (*end || num < 1 || num > 64 || den < 1 || den > 64 || (den & (den - 1))) {
-            fprintf(stderr, "songrnn generate: --meter %s: not a meter such as 3/4 or 6/8\n",
-                    o.meter);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        if (mode->mode != SRNN_MODE_NOTES) {
-            fprintf(stderr, "songrnn generate: --meter is for notes models (abc tunes say M:, "
-                    "tabla has --taal)\n");
-            status = EXIT_USAGE;
-            goto out;
-        }
-        mo.meter_num = (int)num;
-        mo.meter_den = (int)den;
-    }
+    if ((status = cli_mode_opts_for_model(&o, mode, m, &mo, "generate")) != 0)
+        goto out;
     if (o.continuation_only && !o.prime) {
         fprintf(stderr, "songrnn generate: --continuation-only goes with --prime FILE\n");
         status = EXIT_USAGE;

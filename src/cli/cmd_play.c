@@ -157,8 +157,11 @@ static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
         cli_mode_report(&merr);
         return EXIT_ERROR;
     }
-    mo.corpus_tempo = srnn_model_get_config(m)->tempo;
-    int status = EXIT_OK;
+    int status = cli_mode_opts_for_model(o, mode, m, &mo, "play");
+    if (status != 0) {
+        srnn_model_free(m);
+        return status;
+    }
     uint64_t seed = o->seed >= 0 ? (uint64_t)o->seed : (uint64_t)time(NULL);
     int32_t *primer = NULL, *toks = NULL;
     size_t n_primer = 0, n = 0;
@@ -169,10 +172,19 @@ static int play_model(const char *path, const srnn_opts *o, srnn_player *player)
         return EXIT_ERROR;
     }
     live_gen g = {.mode = mode, .model = m, .o = &mo, .player = player};
-    /* The user's own opening is heard too; a training window only starts the model. */
+    /* The user's own opening is heard too; a training window only starts the model (notes:
+     * its tokens set the decoder's state, bar and meter, and are not heard). */
     for (size_t i = 0; keep && i < n_primer; i++)
         if (live_on_token(primer[i], &g) != 0)
             break;
+    if (!keep && mode->mode == SRNN_MODE_NOTES && n_primer > 0) {
+        g.toks = malloc(n_primer * sizeof *g.toks);
+        if (g.toks) {
+            memcpy(g.toks, primer, n_primer * sizeof *g.toks);
+            g.n = g.cap = n_primer;
+            mo.context = n_primer;
+        }
+    }
     srnn_generate_opts go = {
         .sample = {.temperature = o->temperature, .top_k = o->top_k, .top_p = o->top_p,
                    .argmax = o->argmax},

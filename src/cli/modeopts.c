@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "songrnn/model.h"
 
 static void report_cb(void *ud, const char *label, const srnn_error *err)
 {
@@ -34,6 +35,32 @@ void cli_mode_opts(const srnn_opts *o, srnn_mode_opts *mo)
     mo->verbose = o->verbose;
     mo->report = report_cb;
     mo->report_ud = NULL;
+}
+
+int cli_mode_opts_for_model(const srnn_opts *o, const srnn_mode_def *mode, const srnn_model *m,
+                            srnn_mode_opts *mo, const char *cmd)
+{
+    const srnn_model_config *c = srnn_model_get_config(m);
+    mo->corpus_tempo = c->tempo;
+    mo->pitch_min = c->tok.pitch_min;
+    mo->pitch_max = c->tok.pitch_max;
+    if (!o->meter)
+        return 0;
+    char *end;
+    long num = strtol(o->meter, &end, 10), den = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+    if (*end || num < 1 || num > 64 || den < 1 || den > 64 || (den & (den - 1))) {
+        fprintf(stderr, "songrnn %s: --meter %s: not a meter such as 3/4 or 6/8\n", cmd,
+                o->meter);
+        return EXIT_USAGE;
+    }
+    if (mode->mode != SRNN_MODE_NOTES) {
+        fprintf(stderr, "songrnn %s: --meter is for notes models (abc tunes say M:, tabla has "
+                "--taal)\n", cmd);
+        return EXIT_USAGE;
+    }
+    mo->meter_num = (int)num;
+    mo->meter_den = (int)den;
+    return 0;
 }
 
 void cli_mode_report(const srnn_mode_error *err)

@@ -87,7 +87,7 @@ static const opt_def OPTS[] = {
     {"tokens", 0, K_CHOICE, OPT_G_TOKENS, OFF(tokens), 0, 0, "metric|timeshift", "T", "notes: bars and positions (metric) or time shifts (metric)"},
     {"transpose", 0, K_INT, OPT_G_TOKENS, OFF(transpose), 0, 12, NULL, "N", "notes: each epoch, each piece moved by up to +-N semitones (5); 0: off"},
 
-    {"tune", 0, K_STR, OPT_G_RENDER, OFF(tune), 0, 0, NULL, "X", "the tune of a multi-tune ABC file (X: number; default the first)"},
+    {"tune", 0, K_STR, OPT_G_RENDER, OFF(tune), 0, 0, NULL, "X", "the tune of a multi-tune ABC file (X: number); without it render writes every tune to OUT-X, play plays the first"},
     {"melody-only", 0, K_FLAG, OPT_G_RENDER, OFF(melody_only), 0, 0, NULL, NULL, "leave out ABC guitar-chord accompaniment"},
 
     {"seconds", 0, K_DOUBLE, OPT_G_BENCH, OFF(seconds), 0.1, BIG, NULL, "S", "time bound of the benchmark"},

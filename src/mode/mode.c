@@ -607,6 +607,13 @@ void srnn_mode_model_defaults(const srnn_mode_def *m, srnn_model_config *cfg)
         k->velocity_bins = 8;
         k->velocity_scale = SRNN_VELOCITY_QUANTILE;
         k->transpose = 5;
+        /* Chosen by measurement for a few minutes of training on a 2-core machine
+         * (docs/training.md): a higher rate and more, smaller steps get an LSTM off the
+         * unigram plateau in the first minute; a forget-gate bias of 1 helps it keep state. */
+        n->forget_bias = 1.0;
+        t->lr = 3e-3;
+        t->batch = 32;
+        t->seq_len = 64;
         break;
     case SRNN_MODE_ABC: /* the settings measured in tools/abc_train_check (README, ABC) */
         n->layers = 1;

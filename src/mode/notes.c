@@ -105,9 +105,22 @@ static int primer_then(const srnn_piece *prime, const srnn_piece *cont, srnn_pie
     if (!p)
         return SRNN_ENOMEM;
     int rc = SRNN_OK;
+    /* The continuation on a channel of its own (a track of its own in the file), so that a
+     * re-strike of a pitch the primer holds does not cut the primer's note, and a DAW shows
+     * what was written and what was generated apart. */
+    unsigned used = 1u << SRNN_DRUM_CHANNEL;
+    const srnn_note *pn = srnn_piece_notes(prime);
+    for (size_t i = 0; i < srnn_piece_note_count(prime); i++)
+        used |= 1u << pn[i].channel;
+    int ch = 0;
+    while (ch < 15 && (used >> ch & 1))
+        ch++;
     const srnn_note *cn = srnn_piece_notes(cont);
-    for (size_t i = 0; rc == SRNN_OK && i < srnn_piece_note_count(cont); i++)
-        rc = srnn_piece_add_note(p, &cn[i]);
+    for (size_t i = 0; rc == SRNN_OK && i < srnn_piece_note_count(cont); i++) {
+        srnn_note n = cn[i];
+        n.channel = (uint8_t)((used >> ch & 1) ? 0 : ch);
+        rc = srnn_piece_add_note(p, &n);
+    }
     double end = srnn_piece_end_beat(prime);
     const srnn_timesig *ts = srnn_piece_timesigs(cont);
     for (size_t i = 0; rc == SRNN_OK && i < srnn_piece_timesig_count(cont); i++)
@@ -205,7 +218,8 @@ static int notes_read_piece(const char *path, const srnn_mode_opts *o, srnn_piec
 
 typedef struct notes_gen {
     srnn_notes_grammar *g;
-    size_t fed; /* tokens of the sequence the grammar has seen */
+    size_t fed;      /* tokens of the sequence the grammar has seen */
+    int close_prime; /* the primer's last event is whole: what follows starts a new one */
 } notes_gen;
 
 static int notes_constrain(const int32_t *seq, size_t len, uint8_t *mask, void *ud)
@@ -213,6 +227,10 @@ static int notes_constrain(const int32_t *seq, size_t len, uint8_t *mask, void *
     notes_gen *s = ud;
     for (; s->fed < len; s->fed++)
         srnn_notes_grammar_feed(s->g, seq[s->fed]);
+    if (s->close_prime) {
+        srnn_notes_grammar_close_event(s->g);
+        s->close_prime = 0;
+    }
     srnn_notes_grammar_mask(s->g, mask);
     return 0;
 }
@@ -251,6 +269,7 @@ static int notes_gen_begin(const srnn_vocab *v, const srnn_mode_opts *o,
         }
         return srnn_mode_fail_with(err, "generate", rc, &e);
     }
+    s->close_prime = o->prime != NULL;
     go->constrain = notes_constrain;
     go->constrain_ud = s;
     *state = s;

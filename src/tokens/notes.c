@@ -1109,11 +1109,14 @@ int srnn_notes_decode(const srnn_vocab *v, const int32_t *tokens, size_t n, srnn
 
 /* ---- the generation grammar ------------------------------------------------------------------ */
 
-enum { G_START, G_BAR, G_METER, G_POS, G_VEL, G_PITCH, G_DUR, G_SHIFT };
+enum { G_START, G_BAR, G_METER, G_POS, G_VEL, G_PITCH, G_DUR, G_SHIFT, G_CLOSED };
+
+#define EVENT_PITCHES_MAX 12 /* pitches one event may hold (two hands, octaves doubled) */
 
 struct srnn_notes_grammar {
     const srnn_vocab *v;
     int phase;        /* what the last token was */
+    pset event;       /* the pitches of the event under way */
     int meter;        /* metric: the meter of the bar under way */
     int64_t pos;      /* metric: the last position in this bar, -1 before any */
     int want_meter;   /* index of the asked meter, -1: any */
@@ -1178,10 +1181,12 @@ void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t tok)
     case TK_START:
         g->phase = G_START;
         g->pos = -1;
+        g->event = (pset){{0, 0}};
         break;
     case TK_BAR:
         g->phase = G_BAR;
         g->pos = -1;
+        g->event = (pset){{0, 0}};
         break;
     case TK_METER:
         if (g->phase == G_BAR)
@@ -1191,22 +1196,34 @@ void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t tok)
     case TK_POS:
         g->pos = v->value[tok];
         g->phase = G_POS;
+        g->event = (pset){{0, 0}};
         break;
     case TK_SHIFT:
         g->phase = G_SHIFT;
+        g->event = (pset){{0, 0}};
         break;
     case TK_VEL:
         g->phase = G_VEL;
         break;
-    case TK_PITCH:
+    case TK_PITCH: {
+        pset p = v->sets[v->value[tok]];
+        g->event.w[0] |= p.w[0];
+        g->event.w[1] |= p.w[1];
         g->phase = G_PITCH;
         break;
+    }
     case TK_DUR:
         g->phase = G_DUR;
         break;
     default:
         break;
     }
+}
+
+void srnn_notes_grammar_close_event(srnn_notes_grammar *g)
+{
+    if (g && g->phase == G_DUR)
+        g->phase = G_CLOSED;
 }
 
 void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask)
@@ -1219,18 +1236,19 @@ void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask)
     int bar = 0, met = 0, pos = 0, shift = 0, vel = 0, pitch = 0, dur = 0;
     if (metric) {
         int must_meter = ph == G_BAR && g->want_meter >= 0 && g->meter != g->want_meter;
-        bar = (ph == G_START || ph == G_BAR || ph == G_METER || ph == G_DUR) && !must_meter;
+        bar = (ph == G_START || ph == G_BAR || ph == G_METER || ph == G_DUR ||
+               ph == G_CLOSED) && !must_meter;
         met = ph == G_BAR;
-        pos = (ph == G_BAR || ph == G_METER || ph == G_DUR) && !must_meter;
+        pos = (ph == G_BAR || ph == G_METER || ph == G_DUR || ph == G_CLOSED) && !must_meter;
         vel = ph == G_POS;
         pitch = ph == G_POS || ph == G_VEL || ph == G_DUR;
         dur = ph == G_PITCH;
         if (ph == G_START)
             pitch = 0;
     } else {
-        shift = ph == G_START || ph == G_SHIFT || ph == G_DUR;
+        shift = ph == G_START || ph == G_SHIFT || ph == G_DUR || ph == G_CLOSED;
         vel = ph == G_START || ph == G_SHIFT || ph == G_DUR;
-        pitch = ph != G_PITCH;
+        pitch = ph != G_PITCH && ph != G_CLOSED;
         dur = ph == G_PITCH;
     }
     int bar_len = metric ? v->meter_steps[g->meter] : 0;
@@ -1246,7 +1264,14 @@ void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask)
         case TK_POS: ok = pos && v->value[i] > g->pos && v->value[i] < bar_len; break;
         case TK_SHIFT: ok = shift; break;
         case TK_VEL: ok = vel; break;
-        case TK_PITCH: ok = pitch && g->allowed[i]; break;
+        case TK_PITCH: {
+            /* A part adds pitches the event does not hold yet, up to EVENT_PITCHES_MAX. */
+            pset p = v->sets[v->value[i]];
+            ok = pitch && g->allowed[i] && !(p.w[0] & g->event.w[0]) &&
+                 !(p.w[1] & g->event.w[1]) &&
+                 pset_count(g->event) + pset_count(p) <= EVENT_PITCHES_MAX;
+            break;
+        }
         case TK_DUR: ok = dur; break;
         default: ok = 0; break; /* <start>, <end>: the generator's own business */
         }

@@ -385,6 +385,12 @@ static void test_grammar(void)
     CHECK(ALLOWED("P19") && ALLOWED("P35") && !ALLOWED("P18") && !ALLOWED("P0") &&
           !ALLOWED("P36") && ALLOWED("Bar") && ALLOWED("N67") && !ALLOWED("V80") &&
           !ALLOWED("M4/4"));
+    CHECK(!ALLOWED("N64")); /* a part adds pitches the event does not hold yet */
+    /* A whole last event (a user's primer): only a new event may follow. */
+    srnn_notes_grammar_close_event(g);
+    memset(mask, 1, (size_t)V);
+    srnn_notes_grammar_mask(g, mask);
+    CHECK(!ALLOWED("N67") && ALLOWED("P19") && ALLOWED("Bar") && !ALLOWED("P18"));
     STEP("Bar"); /* the new bar keeps 3/4 */
     CHECK(ALLOWED("P0") && ALLOWED("P35") && !ALLOWED("P36"));
     srnn_notes_grammar_free(g);
