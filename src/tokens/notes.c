@@ -987,7 +987,7 @@ int srnn_notes_decode_ex(const srnn_vocab *v, const int32_t *tokens, size_t n,
     size_t n_ma = 0, cap_ma = 0;
     /* A whole piece keeps its opening rests; a continuation starts at its bar (or time). */
     int64_t t = 0, bar_start = 0, origin = skip && !(opts && opts->keep_time) ? -1 : 0;
-    int meter = 0, bars_seen = 0, prev_kind = TK_START;
+    int meter = 0, bars_seen = 0, prev_kind = TK_START, origin_meter = -1;
     int vel = v->vel_bins ? v->vel_level[v->vel_nearest[DEFAULT_VELOCITY]] : DEFAULT_VELOCITY;
     int pending_vel = vel, pending = 0, rc = SRNN_OK;
     pset pset_pending = {{0, 0}};
@@ -1045,6 +1045,8 @@ int srnn_notes_decode_ex(const srnn_vocab *v, const int32_t *tokens, size_t n,
         default: /* <start> anywhere, or a token of no meaning here: skipped */
             break;
         }
+        if (origin >= 0 && origin_meter < 0)
+            origin_meter = meter; /* the meter that holds where the output starts */
         /* A meter that holds from a kept bar on: a time signature there. */
         if (metric && (keep || origin == 0) && rc == SRNN_OK &&
             (kind == TK_BAR || kind == TK_METER) &&
@@ -1062,9 +1064,13 @@ int srnn_notes_decode_ex(const srnn_vocab *v, const int32_t *tokens, size_t n,
         rc = notebuf_add_set(&nb, pset_pending, t, v->grid, pending_vel);
     if (origin < 0)
         origin = metric ? bar_start : t;
-    if (metric && rc == SRNN_OK && n_ma == 0 &&
-        (rc = grow((void **)&ma, &cap_ma, 1, sizeof *ma)) == SRNN_OK)
-        ma[n_ma++] = (meter_at){origin, meter};
+    /* The output opens with the meter that holds where it starts. */
+    if (metric && rc == SRNN_OK && (n_ma == 0 || ma[0].step != origin) &&
+        (rc = grow((void **)&ma, &cap_ma, n_ma + 1, sizeof *ma)) == SRNN_OK) {
+        memmove(ma + 1, ma, n_ma * sizeof *ma);
+        ma[0] = (meter_at){origin, origin_meter >= 0 ? origin_meter : meter};
+        n_ma++;
+    }
     srnn_piece *p = rc == SRNN_OK ? srnn_piece_new() : NULL;
     if (!p) {
         free(nb.a);
