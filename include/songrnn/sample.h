@@ -31,7 +31,7 @@ struct srnn_vocab;
 
 typedef struct srnn_generate_opts {
     srnn_sample_opts sample;
-    int length;           /* notes: events (pitch or chord tokens); abc, tabla: tokens */
+    int length;           /* notes: events (the notes struck at one onset); abc, tabla: tokens */
     const int32_t *prime; /* tokens fed before sampling (may be NULL: <start> alone) */
     size_t n_prime;
     uint64_t seed;
@@ -50,7 +50,7 @@ typedef struct srnn_generate_opts {
 /* Runs the network from a fresh state over the primer, then samples until `length` is reached
  * or, in abc and tabla mode, the end token is sampled (notes mode never ends early: <end> and
  * <start> are never sampled there; the last event gets its duration token).  In notes mode at
- * most 16 tokens an event are sampled, so a model stuck on time shifts still ends.  *out gets
+ * most 32 tokens an event are sampled, so a model stuck on time shifts still ends.  *out gets
  * <start>, the primer, then the sampled tokens (malloc'ed); *n their count. */
 int srnn_generate(struct srnn_nn *nn, const struct srnn_vocab *vocab,
                   const srnn_generate_opts *opts, int32_t **out, size_t *n,

@@ -6,14 +6,26 @@
 #include "songrnn/sample.h"
 #include "songrnn/vocab.h"
 
-/* Whether a token counts toward the length: notes mode counts events (pitch and chord
- * tokens), the other modes every token. */
-static int counts(const srnn_vocab *v, int id)
+/* Whether a token counts toward the length: notes mode counts events (the first pitch or chord
+ * token of an event: one that does not follow a duration, which would make it another part of
+ * the same event), the other modes every token. */
+static int is_part(const srnn_vocab *v, int id)
+{
+    const char *s = srnn_vocab_token(v, id);
+    return s && (s[0] == 'N' || s[0] == 'C') && s[1] >= '0' && s[1] <= '9';
+}
+
+static int is_duration(const srnn_vocab *v, int id)
+{
+    const char *s = srnn_vocab_token(v, id);
+    return s && s[0] == 'D' && s[1] >= '0' && s[1] <= '9';
+}
+
+static int counts(const srnn_vocab *v, int prev, int id)
 {
     if (srnn_vocab_mode(v) != SRNN_MODE_NOTES)
         return 1;
-    const char *s = srnn_vocab_token(v, id);
-    return s && (s[0] == 'N' || s[0] == 'C') && s[1] >= '0' && s[1] <= '9';
+    return is_part(v, id) && !(prev >= 0 && is_duration(v, prev));
 }
 
 int srnn_generate(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o, int32_t **out,
@@ -75,7 +87,7 @@ int srnn_generate(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o,
     int last = seq[len - 1];
     /* A model may never emit what counts (a notes model stuck on time shifts): bound the
      * tokens too, so generation always ends. */
-    size_t max_tokens = (size_t)o->length * (notes ? 16 : 1) + 64, sampled = 0;
+    size_t max_tokens = (size_t)o->length * (notes ? 32 : 1) + 64, sampled = 0;
     while (produced < o->length && sampled++ < max_tokens) {
         if ((rc = srnn_nn_step(nn, last, logits, err)) != SRNN_OK)
             goto done;
@@ -104,10 +116,10 @@ int srnn_generate(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o,
             break;
         if (tok == end)
             break;
-        produced += counts(v, tok);
+        produced += counts(v, len >= 2 ? seq[len - 2] : -1, tok);
     }
     /* In notes mode the last event wants its duration: one more step, durations only. */
-    if (notes && counts(v, last) && produced >= o->length) {
+    if (notes && is_part(v, last) && produced >= o->length) {
         memset(mask, 0, (size_t)V);
         for (int i = 0; i < V; i++) {
             const char *s = srnn_vocab_token(v, i);

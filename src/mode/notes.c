@@ -53,8 +53,8 @@ static int notes_load(const char *path, const srnn_mode_opts *o, srnn_docs *docs
     if (srnn_piece_end_beat(p) > SRNN_NOTES_MAX_BEATS) {
         double beats = srnn_piece_end_beat(p);
         srnn_piece_free(p);
-        return srnn_mode_fail(err, path, SRNN_EINPUT, "the music lasts %.0f beats, more than "
-                              "songrnn tokenizes (%.0f)", beats, SRNN_NOTES_MAX_BEATS);
+        return srnn_mode_fail(err, path, SRNN_EINPUT, "the piece is too long: it lasts %.0f "
+                              "beats, more than songrnn reads (%.0f)", beats, SRNN_NOTES_MAX_BEATS);
     }
     align_to_annotations(path, p, o);
     if (srnn_mode_docs_add(docs, path, p, NULL, 0) != 0) {
