@@ -250,9 +250,9 @@ double srnn_mode_output_bpm(const srnn_mode_opts *o);
 
 /* The network, tokens and training settings that work for the mode (srnn_model_config_defaults
  * with the mode's own), for a new model whose options the user did not give:
- *   notes  2 x LSTM 256, embed 64, Conv1D 128:3, dropout 0.3; metric tokens, 8 velocity levels
- *          from the corpus, transposition by up to 5 semitones; windows of 100, batches of
- *          64, Adam 1e-3, cosine schedule with 100 warm-up steps
+ *   notes  1 x LSTM 256 (forget-gate bias 1), embed 128, no convolution, no dropout; metric
+ *          tokens, 8 velocity levels from the corpus, transposition by up to 5 semitones;
+ *          windows of 64, batches of 32, Adam 3e-3, cosine schedule with 100 warm-up steps
  *   abc    1 x LSTM 256, embed 32, no convolution, dropout 0.2; windows of 100, batches of 32,
  *          Adam 3e-3, constant rate
  *   tabla  1 x LSTM 128, embed 32, no convolution; windows of 64, batches of 16

@@ -607,15 +607,22 @@ void srnn_mode_model_defaults(const srnn_mode_def *m, srnn_model_config *cfg)
         k->velocity_bins = 8;
         k->velocity_scale = SRNN_VELOCITY_QUANTILE;
         k->transpose = 5;
-        /* Chosen by measurement for a few minutes of training on a 2-core machine
-         * (docs/training.md): a higher rate and more, smaller steps get an LSTM off the
-         * unigram plateau in the first minute; a forget-gate bias of 1 helps it keep state. */
+        /* Chosen by measurement for 5 minutes of training on a 2-core machine
+         * (docs/training.md): one LSTM layer without the convolution or dropout learns the
+         * key and the beat in that time, where the stacked, regularised network is still near
+         * the unigram; a higher rate and more, smaller steps get it off that plateau in the
+         * first minute; a forget-gate bias of 1 helps it keep state. */
+        n->layers = 1;
+        n->hidden = 256;
+        n->embed = 128;
+        n->conv_channels = 0;
+        n->dropout = 0;
         n->forget_bias = 1.0;
         t->lr = 3e-3;
         t->batch = 32;
         t->seq_len = 64;
         break;
-    case SRNN_MODE_ABC: /* the settings measured in tools/abc_train_check (README, ABC) */
+    case SRNN_MODE_ABC: /* the settings measured in tools/abc_train_check (docs/abc.md) */
         n->layers = 1;
         n->hidden = 256;
         n->embed = 32;
