@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Nothing of a training run is lost: Ctrl-C inside an epoch, and SIGKILL at random moments of a
 # run that checkpoints inside its epochs, then --resume, give the losses of an uninterrupted
-# run to 1e-6 (cosine schedule, dropout, transposed variants: the defaults).  An existing model
+# run to 1e-6 (the default cosine schedule and transposed variants, and dropout).  An existing model
 # is replaced only with --force; -o must name a file in a folder that takes files; a one-piece
 # corpus trains without validation and says so.
 #   resume_test.sh SONGRNN SOURCE_ROOT
 . "$(dirname "$0")/../lib.sh"
 CORPUS="$ROOT/corpora/piano"
-NET=(--hidden 48 --embed 16 --conv 16:3 --seq-len 32 --batch 4 --seed 5 --threads 1 --epochs 3)
+NET=(--layers 2 --dropout 0.3 --hidden 48 --embed 16 --conv 16:3 --seq-len 32 --batch 4 --seed 5 --threads 1 --epochs 3)
 
 same_losses() { # same_losses A.csv B.csv WHAT: every epoch's losses and accuracies to 1e-6
   if awk -F, 'NR==FNR { if (FNR > 1) for (i = 2; i <= 5; i++) a[FNR, i] = $i; next }
