@@ -67,6 +67,12 @@ typedef struct srnn_mode_opts {
     /* notes: generation (srnn_mode_gen_begin) */
     int meter_num, meter_den; /* > 0: every bar in this meter (one the model learned) */
     int pitch_min, pitch_max; /* sampled pitches stay inside (0 and 0: anywhere) */
+    double key_prior;         /* out-of-key pitches this many times less likely; 1: none
+                               * (srnn_notes_grammar_bias; default SRNN_KEY_PRIOR_DEFAULT) */
+    double key_share;         /* the corpus's share of notes in key (the model's in_key): the
+                               * key prior acts only while the piece is below it; 0: always */
+    double repeat_prior;      /* metric: the bar before's rhythm this many times likelier;
+                               * 1: none (default SRNN_REPEAT_PRIOR_DEFAULT) */
     /* abc */
     int melody_only;   /* only each tune's first voice, chord symbols left out */
     const char *tune;  /* srnn_mode_read_piece: the X: number of the tune to read, as text
@@ -103,6 +109,10 @@ typedef struct srnn_mode_opts {
     srnn_mode_report_fn report;
     void *report_ud;
 } srnn_mode_opts;
+
+/* The notes priors' defaults, chosen by measurement (docs/training.md). */
+#define SRNN_KEY_PRIOR_DEFAULT 4.0
+#define SRNN_REPEAT_PRIOR_DEFAULT 6.0
 
 void srnn_mode_opts_defaults(srnn_mode_opts *o);
 

@@ -101,6 +101,8 @@ typedef struct srnn_model_config {
     srnn_model_tokcfg tok;
     srnn_model_traincfg train;
     double tempo; /* BPM typical of the corpus, for output; 0: unknown */
+    double in_key; /* notes: share of the corpus's notes inside their piece's best diatonic
+                    * scale (srnn_music_in_key), which sampling keeps to; 0: unknown */
 } srnn_model_config;
 
 /* Fills cfg with the defaults of DESIGN §3 (lstm, 2 x 256, embed 64, conv 128:3, ...). */

@@ -44,6 +44,9 @@ typedef struct srnn_generate_opts {
      * a grammar that keeps generated sequences well formed (tabla: the taal's cycle).  A
      * non-zero return stops generation.  May be NULL. */
     int (*constrain)(const int32_t *seq, size_t len, uint8_t *mask, void *ud);
+    /* Called after constrain, with its ud, on the network's logits (vocabulary-size entries)
+     * to add a prior to (notes: staying in key, repeating the bar before).  May be NULL. */
+    void (*reweight)(float *logits, const uint8_t *mask, void *ud);
     void *constrain_ud;
 } srnn_generate_opts;
 
@@ -55,5 +58,15 @@ typedef struct srnn_generate_opts {
 int srnn_generate(struct srnn_nn *nn, const struct srnn_vocab *vocab,
                   const srnn_generate_opts *opts, int32_t **out, size_t *n,
                   srnn_error *err) SRNN_WARN_UNUSED;
+
+/* The negative log-likelihood (nats, summed; *count the tokens scored) of tokens[1..n) after
+ * tokens[0] (<start>) under the distribution srnn_generate samples from at o->sample's
+ * temperature (without top-k, top-p): the network's, narrowed by o->constrain and shaped by
+ * o->reweight, renormalized.  A token the grammar would never sample (in notes mode <end>, a
+ * pitch outside the range) is scored by the network alone; *outside counts them. */
+int srnn_generate_score(struct srnn_nn *nn, const struct srnn_vocab *vocab,
+                        const srnn_generate_opts *opts, const int32_t *tokens, size_t n,
+                        double *nll, size_t *count, size_t *outside,
+                        srnn_error *err) SRNN_WARN_UNUSED;
 
 #endif

@@ -112,7 +112,9 @@ typedef enum srnn_velocity_scale {
 
 typedef struct srnn_notes_opts {
     int grid;          /* grid steps per quarter note; 0: 12 */
-    int max_vocab;     /* bound on the vocabulary size; 0: 512 */
+    int max_vocab;     /* bound on the vocabulary size (0: 512) of the timeshift layout; a
+                        * metric vocabulary has the same chords, with its bar, meter and
+                        * position tokens in place of the time shifts (it may be larger) */
     int velocity_bins; /* velocity levels; 0: no velocity tokens; at most 32 */
     srnn_notes_tokens tokens;
     srnn_velocity_scale velocity_scale;
@@ -222,6 +224,13 @@ typedef struct srnn_notes_grammar srnn_notes_grammar;
 typedef struct srnn_notes_grammar_opts {
     int pitch_min, pitch_max; /* allowed pitch range (0 and 0: 0..127) */
     int meter_num, meter_den; /* > 0: every bar in this meter (it must be a vocabulary meter) */
+    /* Priors over what the network proposes (srnn_notes_grammar_bias); 1 or 0: none. */
+    double key_prior;    /* each pitch outside the piece's key so far this many times less
+                          * likely ... */
+    double key_share;    /* ... while fewer than this share of the notes so far were in key
+                          * (the corpus's share); 0: always */
+    double repeat_prior; /* metric: the next onset of the bar before (or its end) this many
+                          * times likelier */
 } srnn_notes_grammar_opts;
 
 int srnn_notes_grammar_new(const srnn_vocab *vocab, const srnn_notes_grammar_opts *opts,
@@ -234,6 +243,15 @@ void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t token);
 void srnn_notes_grammar_close_event(srnn_notes_grammar *g);
 /* Clears mask[id] for every token not allowed next (mask has vocabulary-size entries). */
 void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask);
+/* Adds the priors of the options to the logits of the allowed tokens (vocabulary-size entries).
+ * Key: once 8 notes are in, the diatonic scale holding most of them (recent notes weigh
+ * more, so a piece may modulate) is the key, and a pitch or chord token loses log(key_prior)
+ * per pitch class outside it, while the share of notes so far that were in the key when they
+ * came is below key_share (so a chromatic corpus stays as chromatic as it is).  Repetition (metric tokens): where the bar before, in the same
+ * meter and not empty, had its next onset, that position's token (or Bar, where it had none)
+ * gains log(repeat_prior), as a player repeats a figure.  The network still decides: a
+ * token it finds unlikely stays unlikely. */
+void srnn_notes_grammar_bias(const srnn_notes_grammar *g, const uint8_t *mask, float *logits);
 
 /* ---- abc mode (src/tokens/abc.c; owner: abcmode) ------------------------------------- */
 

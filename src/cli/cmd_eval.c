@@ -13,6 +13,7 @@
 #include "songrnn/eval.h"
 #include "songrnn/midi.h"
 #include "songrnn/model.h"
+#include "songrnn/sample.h"
 #include "songrnn/train.h"
 
 static const char USAGE[] =
@@ -25,10 +26,13 @@ typedef struct extra {
     const char *longest_in;  /* which generated piece it is in */
     double nll;              /* --model: summed over the pieces' tokens */
     size_t nll_tokens, nll_notes;
+    double nll_sampled;      /* the same as generate samples: grammar and priors */
+    size_t nll_outside;      /* tokens it would never sample */
 } extra;
 
 typedef struct load_ctx {
     srnn_model *model;        /* --model, or NULL */
+    const srnn_mode_opts *gen_opts; /* with model: how generate would sample from it */
     const srnn_copy_index *copies; /* generated pieces: the reference to compare with */
     srnn_copy_index *index;   /* the reference: its pieces go in */
 } load_ctx;
@@ -51,8 +55,8 @@ static int load_set(const srnn_mode_def *mode, const char *const *args, int n_ar
     for (size_t i = 0; i < srnn_docs_count(docs) && status == 0; i++) {
         srnn_piece *p = NULL;
         srnn_error err = {0};
-        double nll = 0;
-        size_t count = 0;
+        double nll = 0, nll_sampled = 0;
+        size_t count = 0, count_sampled = 0, outside = 0;
         if (c->model) { /* the tokens first: a text mode encodes the document's text */
             int32_t *toks = NULL;
             size_t n = 0;
@@ -65,7 +69,25 @@ static int load_set(const srnn_mode_def *mode, const char *const *args, int n_ar
                 free(toks);
                 continue;
             }
+            /* as generate samples (at temperature 1, in the mode's grammar, with its priors) */
+            srnn_generate_opts go = {.sample = {.temperature = 1, .top_p = 1}, .length = 1};
+            srnn_mode_gen *mg = NULL;
+            srnn_mode_error merr;
+            if (srnn_mode_gen_begin(mode, srnn_model_vocab(c->model), c->gen_opts, &go, &mg,
+                                    &merr) != SRNN_OK) {
+                cli_mode_report(&merr);
+                free(toks);
+                srnn_docs_free(docs);
+                return -1;
+            }
+            int rc = srnn_generate_score(srnn_model_net(c->model), srnn_model_vocab(c->model), &go,
+                                     toks, n, &nll_sampled, &count_sampled, &outside, &err);
+            srnn_mode_gen_end(mg);
             free(toks);
+            if (rc != SRNN_OK) {
+                cli_report(srnn_docs_label(docs, i), &err);
+                continue;
+            }
         }
         if (srnn_docs_take_piece(docs, i, mo, &p, &err) != SRNN_OK ||
             srnn_eval_set_add(set, p, &err) != 0) {
@@ -74,6 +96,8 @@ static int load_set(const srnn_mode_def *mode, const char *const *args, int n_ar
             continue;
         }
         x->nll += nll;
+        x->nll_sampled += nll_sampled;
+        x->nll_outside += outside;
         x->nll_tokens += count;
         x->nll_notes += c->model ? srnn_piece_note_count(p) : 0;
         size_t longest = 0;
@@ -113,6 +137,11 @@ static void write_music_table(FILE *out, const extra *g, const extra *r, int wit
         fprintf(out, "model: %.4f nats per token, %.4f per note (%zu tokens, %zu notes of the "
                 "generated pieces)\n", g->nll_tokens ? g->nll / (double)g->nll_tokens : NAN,
                 g->nll_notes ? g->nll / (double)g->nll_notes : NAN, g->nll_tokens, g->nll_notes);
+    if (with_model)
+        fprintf(out, "as generate samples (grammar, priors): %.4f nats per token, %.4f per note "
+                "(%zu tokens it would not sample)\n",
+                g->nll_tokens ? g->nll_sampled / (double)g->nll_tokens : NAN,
+                g->nll_notes ? g->nll_sampled / (double)g->nll_notes : NAN, g->nll_outside);
 }
 
 static void write_music_json(FILE *out, const extra *g, const extra *r, int with_model)
@@ -137,9 +166,13 @@ static void write_music_json(FILE *out, const extra *g, const extra *r, int with
     fprintf(out, "  }%s\n", with_model ? "," : "");
     if (with_model)
         fprintf(out, "  \"model\": {\"tokens\": %zu, \"notes\": %zu, \"nll_per_token\": %.6g, "
-                     "\"nll_per_note\": %.6g}\n", g->nll_tokens, g->nll_notes,
+                     "\"nll_per_note\": %.6g, \"sampled_nll_per_token\": %.6g, "
+                     "\"sampled_nll_per_note\": %.6g, \"not_sampled\": %zu}\n",
+                g->nll_tokens, g->nll_notes,
                 g->nll_tokens ? g->nll / (double)g->nll_tokens : 0,
-                g->nll_notes ? g->nll / (double)g->nll_notes : 0);
+                g->nll_notes ? g->nll / (double)g->nll_notes : 0,
+                g->nll_tokens ? g->nll_sampled / (double)g->nll_tokens : 0,
+                g->nll_notes ? g->nll_sampled / (double)g->nll_notes : 0, g->nll_outside);
 }
 
 static void put_num(FILE *out, double v, const char *fmt, const char *none)
@@ -268,7 +301,7 @@ int cmd_eval(int argc, char **argv)
         goto done;
     }
     /* the mode of the generated pieces (--mode, or their extensions) reads the reference too */
-    srnn_mode_opts mo;
+    srnn_mode_opts mo, gmo;
     cli_mode_opts(&o, &mo);
     const srnn_mode_def *mode = cli_mode_choose(&o, &mo);
     if (!mode)
@@ -284,6 +317,10 @@ int cmd_eval(int argc, char **argv)
             cli_fail(o.model, "a %s model cannot score %s pieces", mm->name, mode->name);
             goto done;
         }
+        gmo = mo;
+        if (cli_mode_opts_for_model(&o, mode, cg.model, &gmo, "eval") != 0)
+            goto done;
+        cg.gen_opts = &gmo;
     }
     /* The reference first: the generated pieces' copies are looked for in it. */
     const char *const refs[] = {o.reference};

@@ -129,6 +129,9 @@ static int info_one(const char *path)
     }
     if (c->tempo > 0)
         printf("tempo:        %g BPM\n", c->tempo);
+    if (c->in_key > 0)
+        printf("in key:       %.1f%% of the corpus's notes (sampling keeps to it)\n",
+               100 * c->in_key);
     static const char *const SCHED[] = {"constant", "cosine", "plateau"};
     printf("training:     %s lr %g (%s, warm-up %d steps), weight decay %g, clip %g, seq-len %d, "
            "batch %d, val-split %g, patience %d, seed %llu\n",

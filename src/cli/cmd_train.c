@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "songrnn/eval.h"
 #include "songrnn/model.h"
 #include "songrnn/nn.h"
 #include "songrnn/rng.h"
@@ -383,6 +384,19 @@ static void pitch_range(const srnn_docs *corpus, int transpose, int *lo, int *hi
         *lo = *hi = 0;
 }
 
+/* The share of the corpus's notes in their piece's key (0 when it has none). */
+static double corpus_in_key(const srnn_docs *corpus)
+{
+    srnn_music_stats st;
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < srnn_docs_count(corpus); i++) {
+        const srnn_piece *p = srnn_docs_piece(corpus, i);
+        if (p && srnn_music_stats_add(&st, p) != SRNN_OK)
+            return 0;
+    }
+    return st.notes ? srnn_music_in_key(&st) : 0;
+}
+
 /* The corpus as training data: each piece, and in notes mode its transpositions (variants an
  * epoch may take instead).  0, or -1 after a message. */
 static int corpus_dataset(const srnn_docs *corpus, const srnn_vocab *v, int transpose,
@@ -510,8 +524,10 @@ int cmd_train(int argc, char **argv)
         if (!o.quiet)
             cli_print_vocab_stats(&st);
         cfg.tempo = srnn_docs_tempo(corpus);
-        if (mode->mode == SRNN_MODE_NOTES)
+        if (mode->mode == SRNN_MODE_NOTES) {
             pitch_range(corpus, cfg.tok.transpose, &cfg.tok.pitch_min, &cfg.tok.pitch_max);
+            cfg.in_key = corpus_in_key(corpus);
+        }
         if (srnn_model_new(&model, &cfg, vocab, &err) != SRNN_OK) {
             cli_report(o.output, &err);
             goto out;

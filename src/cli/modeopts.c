@@ -20,6 +20,14 @@ void cli_mode_opts(const srnn_opts *o, srnn_mode_opts *mo)
     mo->grid = o->grid;
     mo->max_vocab = o->vocab;
     mo->velocity_bins = o->velocity_bins;
+    mo->tokens = o->tokens && strcmp(o->tokens, "timeshift") == 0 ? SRNN_TOKENS_TIMESHIFT
+                                                                 : SRNN_TOKENS_METRIC;
+    mo->velocity_scale = o->velocity_scale && strcmp(o->velocity_scale, "fixed") == 0
+                             ? SRNN_VELOCITY_FIXED
+                             : SRNN_VELOCITY_QUANTILE;
+    mo->transpose = o->transpose;
+    mo->key_prior = o->key_prior;
+    mo->repeat_prior = o->repeat_prior;
     mo->melody_only = o->melody_only;
     mo->tune = o->tune;
     mo->tabla_map = o->tabla_map && strcmp(o->tabla_map, "gm") == 0 ? SRNN_TABLA_MAP_GM
@@ -44,6 +52,7 @@ int cli_mode_opts_for_model(const srnn_opts *o, const srnn_mode_def *mode, const
     mo->corpus_tempo = c->tempo;
     mo->pitch_min = c->tok.pitch_min;
     mo->pitch_max = c->tok.pitch_max;
+    mo->key_share = c->in_key;
     if (!o->meter)
         return 0;
     char *end;

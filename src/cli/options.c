@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "songrnn/mode.h"
 
 enum kind { K_FLAG, K_INT, K_DOUBLE, K_STR, K_CHOICE, K_CONV, K_SEED };
 
@@ -67,6 +68,8 @@ static const opt_def OPTS[] = {
     {"prime", 0, K_STR, OPT_G_SAMPLE, OFF(prime), 0, 0, NULL, "FILE", "start from the opening of this file"},
     {"prime-text", 0, K_STR, OPT_G_SAMPLE, OFF(prime_text), 0, 0, NULL, "STR", "start from these characters (abc mode; \\n for newline)"},
     {"continuation-only", 0, K_FLAG, OPT_G_SAMPLE, OFF(continuation_only), 0, 0, NULL, NULL, "with --prime: write what follows the primer, not the primer too"},
+    {"key-prior", 0, K_DOUBLE, OPT_G_SAMPLE | OPT_G_EVAL, OFF(key_prior), 1, 1e6, NULL, "F", "notes: each pitch outside the key so far F times less likely, while the piece is less in key than the corpus; 1: off (4)"},
+    {"repeat-prior", 0, K_DOUBLE, OPT_G_SAMPLE | OPT_G_EVAL, OFF(repeat_prior), 1, 1e6, NULL, "F", "notes: the rhythm of the bar before F times likelier at each onset; 1: off (6)"},
     {"meter", 0, K_STR, OPT_G_SAMPLE, OFF(meter), 0, 0, NULL, "N/D", "notes: every bar in this meter (one the model learned)"},
     {"seed", 0, K_SEED, OPT_G_SAMPLE | OPT_G_TRAIN, OFF(seed), 0, 0, NULL, "S", "random seed, for reproducible runs"},
 
@@ -83,8 +86,8 @@ static const opt_def OPTS[] = {
     {"vocab", 0, K_INT, OPT_G_TOKENS, OFF(vocab), 200, 1000000, NULL, "N", "vocabulary bound (notes mode; default 512)"},
     {"grid", 0, K_INT, OPT_G_TOKENS, OFF(grid), 1, 960, NULL, "N", "grid steps per quarter note (12)"},
     {"velocity-bins", 0, K_INT, OPT_G_TOKENS, OFF(velocity_bins), 0, 32, NULL, "N", "velocity levels (notes: 8); 0: no velocity tokens"},
-    {"velocity-scale", 0, K_CHOICE, OPT_G_TOKENS, OFF(velocity_scale), 0, 0, "quantile|fixed", "S", "velocity levels from the corpus (quantile) or equal ranges of 1..127 (quantile)"},
-    {"tokens", 0, K_CHOICE, OPT_G_TOKENS, OFF(tokens), 0, 0, "metric|timeshift", "T", "notes: bars and positions (metric) or time shifts (metric)"},
+    {"velocity-scale", 0, K_CHOICE, OPT_G_TOKENS, OFF(velocity_scale), 0, 0, "quantile|fixed", "S", "velocity levels: quantile (from the corpus) or fixed (equal ranges of 1..127) (quantile)"},
+    {"tokens", 0, K_CHOICE, OPT_G_TOKENS, OFF(tokens), 0, 0, "metric|timeshift", "T", "notes: metric (bars and positions) or timeshift (time shifts) (metric)"},
     {"transpose", 0, K_INT, OPT_G_TOKENS, OFF(transpose), 0, 12, NULL, "N", "notes: each epoch, each piece moved by up to +-N semitones (5); 0: off"},
 
     {"tune", 0, K_STR, OPT_G_RENDER, OFF(tune), 0, 0, NULL, "X", "the tune of a multi-tune ABC file (X: number); without it render writes every tune to OUT-X, play plays the first"},
@@ -128,6 +131,8 @@ void srnn_opts_defaults(srnn_opts *o)
     o->length = 0; /* 0: the mode's default */
     o->temperature = 1.0;
     o->top_p = 1.0;
+    o->key_prior = SRNN_KEY_PRIOR_DEFAULT;
+    o->repeat_prior = SRNN_REPEAT_PRIOR_DEFAULT;
     o->seed = -1;
     o->program = -1;
     o->grid = 12;

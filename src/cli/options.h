@@ -61,6 +61,8 @@ typedef struct srnn_opts {
     const char *prime, *prime_text;
     int continuation_only;     /* --continuation-only: write what follows the primer alone */
     const char *meter;         /* --meter N/D */
+    double key_prior;          /* --key-prior F (notes) */
+    double repeat_prior;       /* --repeat-prior F (notes, metric) */
     long long seed; /* -1: not given */
     /* output */
     double tempo; /* 0: from the model or corpus */

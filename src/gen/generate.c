@@ -1,4 +1,5 @@
 /* Generation: prime the network, then sample token after token through the step API. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,8 @@ int srnn_generate(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o,
             if (o->constrain(seq, len, mask, o->constrain_ud))
                 break;
         }
+        if (o->reweight)
+            o->reweight(logits, mask, o->constrain_ud);
         int tok = srnn_sample_token(logits, V, &o->sample, srnn_rng_uniform(&rng), mask, scratch);
         if (len == cap) {
             size_t nc = cap * 2;
@@ -142,6 +145,77 @@ done:
     free(seq);
     free(logits);
     free(scratch);
+    free(mask);
+    return rc;
+}
+
+/* log of the sum of exp(x[i] / t) over the allowed entries (all when mask is NULL) */
+static double log_sum_exp(const float *x, const uint8_t *mask, int n, double t)
+{
+    double mx = -INFINITY, sum = 0;
+    for (int i = 0; i < n; i++)
+        if ((!mask || mask[i]) && x[i] / t > mx)
+            mx = x[i] / t;
+    for (int i = 0; i < n; i++)
+        if (!mask || mask[i])
+            sum += exp(x[i] / t - mx);
+    return mx + log(sum);
+}
+
+int srnn_generate_score(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o,
+                        const int32_t *tokens, size_t n, double *nll, size_t *count,
+                        size_t *outside, srnn_error *err)
+{
+    if (!nn || !v || !o || (!tokens && n) || !nll || !count || !outside)
+        return srnn_error_set(err, SRNN_EARG, "nothing to score");
+    *nll = 0;
+    *count = *outside = 0;
+    if (!(o->sample.temperature > 0) || !isfinite(o->sample.temperature))
+        return srnn_error_set(err, SRNN_EARG, "temperature must be a number above 0");
+    int V = srnn_vocab_size(v);
+    if (srnn_nn_get_config(nn)->vocab != V)
+        return srnn_error_set(err, SRNN_EINPUT, "the network's vocabulary (%d) is not the "
+                              "vocabulary's (%d)", srnn_nn_get_config(nn)->vocab, V);
+    for (size_t i = 0; i < n; i++)
+        if (tokens[i] < 0 || tokens[i] >= V)
+            return srnn_error_set(err, SRNN_EINPUT, "token %d is outside the vocabulary",
+                                  tokens[i]);
+    int start = srnn_vocab_start_id(v), end = srnn_vocab_end_id(v);
+    int notes = srnn_vocab_mode(v) == SRNN_MODE_NOTES;
+    float *logits = malloc((size_t)V * sizeof *logits);
+    uint8_t *mask = malloc((size_t)V);
+    if (!logits || !mask) {
+        free(logits);
+        free(mask);
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    }
+    double t = o->sample.temperature;
+    int rc = SRNN_OK;
+    srnn_nn_step_reset(nn);
+    for (size_t i = 0; i + 1 < n; i++) {
+        if ((rc = srnn_nn_step(nn, tokens[i], logits, err)) != SRNN_OK)
+            break;
+        int tg = tokens[i + 1];
+        /* what the network alone gives, for a token the sampler would never take */
+        double raw = log_sum_exp(logits, NULL, V, t) - logits[tg] / t;
+        memset(mask, 1, (size_t)V);
+        mask[start] = 0;
+        if (notes)
+            mask[end] = 0;
+        if (o->constrain)
+            (void)o->constrain(tokens, i + 1, mask, o->constrain_ud);
+        if (o->reweight)
+            o->reweight(logits, mask, o->constrain_ud);
+        if (mask[tg]) {
+            *nll += log_sum_exp(logits, mask, V, t) - logits[tg] / t;
+        } else {
+            *nll += raw;
+            ++*outside;
+        }
+        ++*count;
+    }
+    srnn_nn_step_reset(nn);
+    free(logits);
     free(mask);
     return rc;
 }

@@ -81,6 +81,8 @@ void srnn_mode_opts_defaults(srnn_mode_opts *o)
     o->grid = 12;
     o->tabla_map = SRNN_TABLA_MAP_TABLA;
     o->program = -1;
+    o->key_prior = SRNN_KEY_PRIOR_DEFAULT;
+    o->repeat_prior = SRNN_REPEAT_PRIOR_DEFAULT;
 }
 
 /* ---- the table ----------------------------------------------------------------------- */

@@ -235,6 +235,12 @@ static int notes_constrain(const int32_t *seq, size_t len, uint8_t *mask, void *
     return 0;
 }
 
+static void notes_reweight(float *logits, const uint8_t *mask, void *ud)
+{
+    notes_gen *s = ud;
+    srnn_notes_grammar_bias(s->g, mask, logits);
+}
+
 static void notes_gen_end(void *state)
 {
     notes_gen *s = state;
@@ -251,7 +257,9 @@ static int notes_gen_begin(const srnn_vocab *v, const srnn_mode_opts *o,
     if (!s)
         return srnn_mode_fail(err, "generate", SRNN_ENOMEM, "out of memory");
     srnn_notes_grammar_opts g = {.pitch_min = o->pitch_min, .pitch_max = o->pitch_max,
-                                 .meter_num = o->meter_num, .meter_den = o->meter_den};
+                                 .meter_num = o->meter_num, .meter_den = o->meter_den,
+                                 .key_prior = o->key_prior, .key_share = o->key_share,
+                                 .repeat_prior = o->repeat_prior};
     srnn_error e = {0};
     int rc = srnn_notes_grammar_new(v, &g, &s->g, &e);
     if (rc != SRNN_OK) {
@@ -271,6 +279,7 @@ static int notes_gen_begin(const srnn_vocab *v, const srnn_mode_opts *o,
     }
     s->close_prime = o->prime != NULL;
     go->constrain = notes_constrain;
+    go->reweight = notes_reweight;
     go->constrain_ud = s;
     *state = s;
     return SRNN_OK;

@@ -194,6 +194,7 @@ static const field FIELDS[] = {
     {"best_val_loss", F_F64, OFF(train.best_val_loss), 0, 0},
     {"bad_epochs", F_INT, OFF(train.bad_epochs), 0, 0},
     {"tempo", F_F64, OFF(tempo), 0, 0},
+    {"in_key", F_F64, OFF(in_key), 0, 0},
     /* format 2 */
     {"tokens", F_INT, OFF(tok.tokens), 0, 0},
     {"velocity_scale", F_INT, OFF(tok.velocity_scale), 0, 0},

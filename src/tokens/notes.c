@@ -1,6 +1,7 @@
 /* The notes tokenizer (metric and timeshift): vocabulary building from a corpus, encoding with
  * the exact greedy chord fallback, a total decoder for generated sequences, and the grammar
  * that keeps sampled sequences well formed. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,13 +606,16 @@ int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_cove
         int st = meter_steps(meters[m].num, meters[m].den, o->grid);
         bar_steps = st > bar_steps ? st : bar_steps;
     }
-    int base = metric ? metric_base_size(o->grid, n_levels, n_meters, bar_steps)
-                      : srnn_notes_base_size(o->grid, n_levels);
-    if (base > o->max_vocab)
+    /* The bound is the timeshift layout's: both layouts get the same chords, and a metric
+     * vocabulary has its bar, meter and position tokens in place of the time shifts, however
+     * many the corpus's meters need.  Both then split the same pitch sets into the same
+     * parts, and their likelihoods per note differ only by how they say time. */
+    int ts_base = srnn_notes_base_size(o->grid, n_levels);
+    int base = metric ? metric_base_size(o->grid, n_levels, n_meters, bar_steps) : ts_base;
+    if (ts_base > o->max_vocab)
         return srnn_error_set(err, SRNN_EARG,
-                              "vocabulary bound %d is below the %d tokens the corpus's meters "
-                              "need before chords (raise --vocab)",
-                              o->max_vocab, base);
+                              "vocabulary bound %d is below the %d tokens needed before "
+                              "chords (raise --vocab)", o->max_vocab, ts_base);
 
     set_count *chords = malloc((b->used + 1) * sizeof *chords);
     int64_t *durs = malloc((size_t)n_dur * sizeof *durs);
@@ -625,7 +629,7 @@ int srnn_notes_builder_finish(srnn_notes_builder *b, srnn_vocab **out, srnn_cove
         if (b->table[i].count && pset_count(b->table[i].set) >= 2)
             chords[nc++] = b->table[i];
     qsort(chords, nc, sizeof *chords, chord_cmp);
-    size_t keep = nc < (size_t)(o->max_vocab - base) ? nc : (size_t)(o->max_vocab - base);
+    size_t keep = nc < (size_t)(o->max_vocab - ts_base) ? nc : (size_t)(o->max_vocab - ts_base);
     duration_table(o->grid, durs);
 
     int n = base + (int)keep;
@@ -1127,7 +1131,46 @@ struct srnn_notes_grammar {
     int64_t pos;      /* metric: the last position in this bar, -1 before any */
     int want_meter;   /* index of the asked meter, -1: any */
     uint8_t *allowed; /* [n] pitch and chord tokens inside the pitch range */
+    /* the priors (srnn_notes_grammar_bias) */
+    float key_bias, repeat_bias; /* log of the priors; 0: none */
+    uint16_t *pcs;               /* [n] pitch classes of each pitch or chord token */
+    double pc[12];               /* pitch classes of the notes so far, decayed per note */
+    int notes;                   /* notes so far */
+    uint16_t key;                /* pitch classes of the key so far (after 8 notes) */
+    int judged, in_key;          /* notes that came after 8, those in the key of then */
+    double key_share;            /* the prior acts below this share of in_key / judged */
+    uint8_t *onsets[2]; /* metric: [bar_steps_max] onsets of the bar before, of this bar */
+    int prev_meter;     /* meter of the bar before; -1: none yet */
+    int bars;           /* Bar tokens seen */
 };
+
+/* The major scale's pitch classes from C; its 12 rotations are the diatonic keys (a minor
+ * key shares its relative major's). */
+#define DIATONIC_C 0xAB5u /* C D E F G A B */
+
+static uint16_t scale_rotate(int tonic)
+{
+    uint32_t m = DIATONIC_C << tonic;
+    return (uint16_t)((m | m >> 12) & 0xFFFu);
+}
+
+/* The diatonic scale holding the most weight of pc (ties: the lowest tonic from C). */
+static uint16_t best_scale(const double pc[12])
+{
+    uint16_t best = 0;
+    double best_w = -1;
+    for (int t = 0; t < 12; t++) {
+        uint16_t sc = scale_rotate(t);
+        double w = 0;
+        for (int c = 0; c < 12; c++)
+            w += sc >> c & 1 ? pc[c] : 0;
+        if (w > best_w) {
+            best_w = w;
+            best = sc;
+        }
+    }
+    return best;
+}
 
 int srnn_notes_grammar_new(const srnn_vocab *v, const srnn_notes_grammar_opts *o,
                            srnn_notes_grammar **out, srnn_error *err)
@@ -1157,14 +1200,30 @@ int srnn_notes_grammar_new(const srnn_vocab *v, const srnn_notes_grammar_opts *o
                                   o->meter_num, o->meter_den);
         }
     }
+    g->pcs = calloc((size_t)v->n, sizeof *g->pcs);
+    size_t steps = v->tokens == SRNN_TOKENS_METRIC && v->bar_steps_max > 0
+                       ? (size_t)v->bar_steps_max : 1;
+    g->onsets[0] = calloc(2 * steps, 1);
+    g->onsets[1] = g->onsets[0] ? g->onsets[0] + steps : NULL;
+    if (!g->pcs || !g->onsets[0]) {
+        srnn_notes_grammar_free(g);
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    }
+    g->key_bias = o && o->key_prior > 1 ? (float)log(o->key_prior) : 0;
+    g->repeat_bias = o && o->repeat_prior > 1 ? (float)log(o->repeat_prior) : 0;
+    g->key_share = o && o->key_share > 0 && o->key_share <= 1 ? o->key_share : 0;
+    g->prev_meter = -1;
     for (int i = 0; i < v->n; i++) {
         g->allowed[i] = 1;
         if (v->kind[i] != TK_PITCH)
             continue;
         pset s = v->sets[v->value[i]];
         for (int p = 0; p < 128; p++)
-            if ((s.w[p >> 6] >> (p & 63) & 1) && (p < lo || p > hi))
-                g->allowed[i] = 0;
+            if (s.w[p >> 6] >> (p & 63) & 1) {
+                g->pcs[i] |= (uint16_t)(1u << (p % 12));
+                if (p < lo || p > hi)
+                    g->allowed[i] = 0;
+            }
     }
     *out = g;
     return SRNN_OK;
@@ -1175,6 +1234,8 @@ void srnn_notes_grammar_free(srnn_notes_grammar *g)
     if (!g)
         return;
     free(g->allowed);
+    free(g->pcs);
+    free(g->onsets[0]);
     free(g);
 }
 
@@ -1190,6 +1251,13 @@ void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t tok)
         g->event = (pset){{0, 0}};
         break;
     case TK_BAR:
+        if (v->tokens == SRNN_TOKENS_METRIC) {
+            if (g->bars++) { /* the bar under way is now the bar before */
+                memcpy(g->onsets[0], g->onsets[1], (size_t)v->bar_steps_max);
+                g->prev_meter = g->meter;
+            }
+            memset(g->onsets[1], 0, (size_t)v->bar_steps_max);
+        }
         g->phase = G_BAR;
         g->pos = -1;
         g->event = (pset){{0, 0}};
@@ -1201,6 +1269,8 @@ void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t tok)
         break;
     case TK_POS:
         g->pos = v->value[tok];
+        if (g->pos >= 0 && g->pos < v->bar_steps_max)
+            g->onsets[1][g->pos] = 1;
         g->phase = G_POS;
         g->event = (pset){{0, 0}};
         break;
@@ -1216,6 +1286,20 @@ void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t tok)
         g->event.w[0] |= p.w[0];
         g->event.w[1] |= p.w[1];
         g->phase = G_PITCH;
+        for (int k = 0; k < 128; k++)
+            if (p.w[k >> 6] >> (k & 63) & 1) {
+                if (g->notes >= 8) {
+                    g->judged++;
+                    g->in_key += g->key >> (k % 12) & 1;
+                }
+                /* a half-life of about 70 notes: the key of the last few bars counts most */
+                for (int c = 0; c < 12; c++)
+                    g->pc[c] *= 0.99;
+                g->pc[k % 12] += 1;
+                g->notes++;
+            }
+        if (g->notes >= 8)
+            g->key = best_scale(g->pc);
         break;
     }
     case TK_DUR:
@@ -1283,5 +1367,37 @@ void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask)
         }
         if (!ok)
             mask[i] = 0;
+    }
+}
+
+
+void srnn_notes_grammar_bias(const srnn_notes_grammar *g, const uint8_t *mask, float *logits)
+{
+    if (!g || !logits)
+        return;
+    const srnn_vocab *v = g->v;
+    int below = g->key_share <= 0 ||
+                (g->judged > 0 && (double)g->in_key < g->key_share * (double)g->judged);
+    if (g->key_bias > 0 && g->notes >= 8 && below) {
+        uint16_t out = (uint16_t)(~g->key & 0xFFFu);
+        for (int i = 0; i < v->n; i++)
+            if ((!mask || mask[i]) && (g->pcs[i] & out))
+                logits[i] -= g->key_bias * (float)__builtin_popcount(g->pcs[i] & out);
+    }
+    int at_onset = g->phase == G_BAR || g->phase == G_METER || g->phase == G_DUR ||
+                   g->phase == G_CLOSED;
+    if (g->repeat_bias > 0 && v->tokens == SRNN_TOKENS_METRIC && at_onset &&
+        g->prev_meter == g->meter && g->bars >= 2) {
+        int len = v->meter_steps[g->meter] < v->bar_steps_max ? v->meter_steps[g->meter]
+                                                               : v->bar_steps_max;
+        int any = 0, next = -1;
+        for (int k = 0; k < len; k++) {
+            any |= g->onsets[0][k];
+            if (next < 0 && k > g->pos && g->onsets[0][k])
+                next = k;
+        }
+        int id = !any ? -1 : next >= 0 ? v->pos_id[next] : v->bar_id;
+        if (id >= 0 && (!mask || mask[id]))
+            logits[id] += g->repeat_bias;
     }
 }

@@ -76,6 +76,15 @@ grep -q "songrnn: $T/nomodel.srnn: " "$T/err" && ok || bad "no-model message"
 expect 1 "resume from a file that is no model" -- "$S" train "$CORPUS" -o "$T/nomodel.srnn" --resume
 expect 2 "negative temperature" -- "$S" generate "$T/a.srnn" -o "$T/y.mid" --temperature -1
 expect 2 "top-p above 1" -- "$S" generate "$T/a.srnn" -o "$T/y.mid" --top-p 1.5
+expect 2 "a key prior below 1" -- "$S" generate "$T/a.srnn" -o "$T/y.mid" --key-prior 0.5
+# eval --model: the network's likelihood, and as generate samples it.  Without priors the
+# grammar only takes mass from tokens a piece never has (so the sampled NLL is no higher).
+expect 0 "eval --model, no priors" -- "$S" eval "$CORPUS" --reference "$CORPUS" --model "$T/a.srnn" --format json -q --key-prior 1 --repeat-prior 1
+raw=$(sed -n 's/.*"nll_per_note": \([0-9.e+-]*\).*/\1/p' "$T/out")
+smp=$(sed -n 's/.*"sampled_nll_per_note": \([0-9.e+-]*\).*/\1/p' "$T/out")
+awk -v r="$raw" -v s="$smp" 'BEGIN { exit !(r > 0 && s > 0 && s <= r) }' && ok || bad "sampled NLL $smp, network's $raw"
+expect 0 "eval --model, default priors" -- "$S" eval "$CORPUS" --reference "$CORPUS" --model "$T/a.srnn" -q
+has "$T/out" "as generate samples (grammar, priors)" "eval's sampled likelihood"
 expect 2 "batch 0" -- "$S" train "$CORPUS" -o "$T/y.srnn" --batch 0
 expect 2 "unknown cell" -- "$S" train "$CORPUS" -o "$T/y.srnn" --cell transformer
 expect 2 "unknown output format" -- "$S" generate "$T/a.srnn" -o "$T/y.xyz"

@@ -435,6 +435,110 @@ static void test_grammar(void)
     srnn_piece_free(q);
 }
 
+/* The key and repetition priors, worked by hand: C major's scale from C to C in two bars of
+ * 4/4 quarters, then the third bar. */
+static void test_priors(void)
+{
+    srnn_piece *p = piece_44();
+    srnn_piece *q = srnn_piece_new();
+    CHECK(srnn_piece_add_timesig(q, 0, 3, 4) == SRNN_OK);
+    add(q, 0, 12, 74, 80);
+    add(q, 0, 12, 77, 80);
+    const srnn_piece *ps[] = {p, q};
+    srnn_vocab *v = build_opts(ps, 2, (srnn_notes_opts){.velocity_bins = 2}, NULL);
+    int V = srnn_vocab_size(v);
+    uint8_t *mask = malloc((size_t)V);
+    float *lg = malloc((size_t)V * sizeof *lg);
+    srnn_notes_grammar *g = NULL, *off = NULL;
+    srnn_error err = {0};
+    srnn_notes_grammar_opts go = {.key_prior = 4, .repeat_prior = 8};
+    CHECK(srnn_notes_grammar_new(v, &go, &g, &err) == SRNN_OK);
+    CHECK(srnn_notes_grammar_new(v, NULL, &off, &err) == SRNN_OK);
+    const float l4 = logf(4), l8 = logf(8);
+#define LG(tok) lg[srnn_vocab_lookup(v, tok)]
+#define FEED(...)                                                                          \
+    do {                                                                                   \
+        const char *toks_[] = {__VA_ARGS__};                                               \
+        for (size_t k_ = 0; k_ < sizeof toks_ / sizeof toks_[0]; k_++) {                   \
+            srnn_notes_grammar_feed(g, srnn_vocab_lookup(v, toks_[k_]));                   \
+            srnn_notes_grammar_feed(off, srnn_vocab_lookup(v, toks_[k_]));                 \
+        }                                                                                  \
+        memset(mask, 1, (size_t)V);                                                        \
+        srnn_notes_grammar_mask(g, mask);                                                  \
+        for (int i_ = 0; i_ < V; i_++)                                                     \
+            lg[i_] = 0;                                                                    \
+        srnn_notes_grammar_bias(off, mask, lg); /* priors 1: nothing moves */             \
+        for (int i_ = 0; i_ < V; i_++)                                                     \
+            CHECK(lg[i_] == 0);                                                            \
+        srnn_notes_grammar_bias(g, mask, lg);                                              \
+    } while (0)
+#define NEAR(x, y) (fabsf((x) - (y)) < 1e-5f)
+    FEED("<start>", "Bar", "M4/4", "P0", "N60", "D12", "P12", "N62", "D12", "P24", "N64", "D12",
+         "P36", "N65", "D12");
+    /* the first bar: nothing before it to repeat; 4 notes: no key yet */
+    CHECK(LG("P37") == 0 && LG("Bar") == 0 && LG("N61") == 0);
+    FEED("Bar", "P0", "N67", "D12", "P12", "N69", "D12", "P24", "N71", "D12");
+    /* 7 notes: still no key.  The bar before had its next onset at 36. */
+    CHECK(LG("N61") == 0 && NEAR(LG("P36"), l8) && LG("P30") == 0 && LG("Bar") == 0);
+    FEED("P36", "N72", "D12");
+    /* 8 notes, C major: F sharp and C sharp lose log 4 each, a chord with both twice that
+     * (none in this vocabulary: N61 and N66 alone); G and the chord G B nothing. */
+    CHECK(NEAR(LG("N66"), -l4) && NEAR(LG("N61"), -l4) && LG("N67") == 0 &&
+          LG("C67.71") == 0 && LG("C74.77") == 0);
+    /* the bar before ended after its onset at 36: Bar */
+    CHECK(NEAR(LG("Bar"), l8) && LG("P37") == 0);
+    FEED("Bar");
+    CHECK(NEAR(LG("P0"), l8) && LG("P12") == 0 && LG("M3/4") == 0);
+    FEED("P0", "V80");
+    CHECK(LG("P12") == 0 && NEAR(LG("N66"), -l4)); /* no position here */
+    FEED("N60", "D12");
+    CHECK(NEAR(LG("P12"), l8) && LG("P6") == 0 && LG("Bar") == 0);
+    /* Sharps for a while: the key moves to G major (F sharp in it, F out). */
+    for (int k = 0; k < 40; k++)
+        FEED("N66", "D12", "N67", "D12", "N71", "D12");
+    CHECK(LG("N66") == 0 && NEAR(LG("N65"), -l4));
+    /* A bar in another meter repeats nothing of the 4/4 bar before. */
+    FEED("Bar", "M3/4");
+    CHECK(LG("P0") == 0);
+    FEED("P0", "N74", "D12");
+    CHECK(LG("P12") == 0);
+    /* After an empty bar, nothing is pressed on either. */
+    FEED("Bar", "Bar");
+    CHECK(LG("Bar") == 0 && LG("P0") == 0);
+    srnn_notes_grammar_free(g);
+    srnn_notes_grammar_free(off);
+
+    /* With the corpus's share of notes in key (here 90%), the key prior acts only while the
+     * piece is below it.  (Each check after a new bar: an event never repeats a pitch.) */
+    go = (srnn_notes_grammar_opts){.key_prior = 4, .key_share = 0.9};
+    CHECK(srnn_notes_grammar_new(v, &go, &g, &err) == SRNN_OK);
+    CHECK(srnn_notes_grammar_new(v, NULL, &off, &err) == SRNN_OK);
+    FEED("<start>", "Bar", "M4/4", "P0", "N60", "D12", "P6", "N62", "D12", "P12", "N64", "D12",
+         "P18", "N65", "D12", "P24", "N67", "D12", "P30", "N69", "D12", "P36", "N71", "D12",
+         "P42", "N72", "D12", "Bar", "P0");
+    CHECK(LG("N66") == 0); /* nothing judged yet: not below */
+    FEED("N60", "D12", "Bar", "P0");
+    CHECK(LG("N66") == 0); /* 1 of 1 in key */
+    FEED("N61", "D12", "Bar", "P0");
+    CHECK(NEAR(LG("N66"), -l4)); /* 1 of 2: below 90% */
+    for (int k = 0; k < 18; k++)
+        FEED("N64", "D12", "Bar", "P0");
+    CHECK(LG("N66") == 0); /* 19 of 20: 95% */
+    FEED("N63", "D12", "Bar", "P0", "N63", "D12", "Bar", "P0"); /* E flat: out of every key
+                                                                 * that holds E */
+    CHECK(NEAR(LG("N61"), -l4)); /* 19 of 22: 86% */
+#undef NEAR
+#undef FEED
+#undef LG
+    srnn_notes_grammar_free(g);
+    srnn_notes_grammar_free(off);
+    free(lg);
+    free(mask);
+    srnn_vocab_free(v);
+    srnn_piece_free(p);
+    srnn_piece_free(q);
+}
+
 /* ---- random pieces in random meters (fixed seed) ---- */
 
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
@@ -548,6 +652,7 @@ int main(void)
     test_velocity_levels();
     test_transpose();
     test_grammar();
+    test_priors();
     test_roundtrip_random();
     test_decode_random();
     return check_finish("test_metric");
