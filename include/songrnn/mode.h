@@ -71,6 +71,9 @@ typedef struct srnn_mode_opts {
                                * (srnn_notes_grammar_bias; default SRNN_KEY_PRIOR_DEFAULT) */
     double key_share;         /* the corpus's share of notes in key (the model's in_key): the
                                * key prior acts only while the piece is below it; 0: always */
+    double repeat_share;      /* the corpus's share of bars repeating an earlier one (the
+                               * model's bar_repetition): about as many generated bars set out
+                               * to repeat the one before; 0: every bar */
     double repeat_prior;      /* metric: the bar before's rhythm this many times likelier;
                                * 1: none (default SRNN_REPEAT_PRIOR_DEFAULT) */
     /* abc */
@@ -112,7 +115,7 @@ typedef struct srnn_mode_opts {
 
 /* The notes priors' defaults, chosen by measurement (docs/training.md). */
 #define SRNN_KEY_PRIOR_DEFAULT 4.0
-#define SRNN_REPEAT_PRIOR_DEFAULT 6.0
+#define SRNN_REPEAT_PRIOR_DEFAULT 20.0
 
 void srnn_mode_opts_defaults(srnn_mode_opts *o);
 

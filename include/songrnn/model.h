@@ -103,6 +103,9 @@ typedef struct srnn_model_config {
     double tempo; /* BPM typical of the corpus, for output; 0: unknown */
     double in_key; /* notes: share of the corpus's notes inside their piece's best diatonic
                     * scale (srnn_music_in_key), which sampling keeps to; 0: unknown */
+    double bar_repetition; /* notes: share of the corpus's bars repeating an earlier bar's
+                            * rhythm (srnn_music_bar_repetition), the share of generated bars
+                            * that repeat the one before; 0: unknown */
 } srnn_model_config;
 
 /* Fills cfg with the defaults of DESIGN §3 (lstm, 2 x 256, embed 64, conv 128:3, ...). */

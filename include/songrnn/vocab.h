@@ -230,7 +230,10 @@ typedef struct srnn_notes_grammar_opts {
     double key_share;    /* ... while fewer than this share of the notes so far were in key
                           * (the corpus's share); 0: always */
     double repeat_prior; /* metric: the next onset of the bar before (or its end) this many
-                          * times likelier */
+                          * times likelier, in a bar that repeats ... */
+    double repeat_share; /* ... which each bar does with this probability (the corpus's share
+                          * of bars repeating an earlier one); 0: every bar */
+    uint64_t seed;       /* of the bars' choices */
 } srnn_notes_grammar_opts;
 
 int srnn_notes_grammar_new(const srnn_vocab *vocab, const srnn_notes_grammar_opts *opts,
@@ -249,7 +252,9 @@ void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask);
  * per pitch class outside it, while the share of notes so far that were in the key when they
  * came is below key_share (so a chromatic corpus stays as chromatic as it is).  Repetition (metric tokens): where the bar before, in the same
  * meter and not empty, had its next onset, that position's token (or Bar, where it had none)
- * gains log(repeat_prior), as a player repeats a figure.  The network still decides: a
+ * gains log(repeat_prior), as a player repeats a figure; with repeat_share, each bar chooses
+ * at its bar line (from seed) whether it repeats, and a bar that does not is the network's
+ * own.  The network still decides: a
  * token it finds unlikely stays unlikely. */
 void srnn_notes_grammar_bias(const srnn_notes_grammar *g, const uint8_t *mask, float *logits);
 

@@ -132,6 +132,9 @@ static int info_one(const char *path)
     if (c->in_key > 0)
         printf("in key:       %.1f%% of the corpus's notes (sampling keeps to it)\n",
                100 * c->in_key);
+    if (c->bar_repetition > 0)
+        printf("repetition:   %.1f%% of the corpus's bars repeat an earlier bar's rhythm (as "
+               "many generated bars repeat the one before)\n", 100 * c->bar_repetition);
     static const char *const SCHED[] = {"constant", "cosine", "plateau"};
     printf("training:     %s lr %g (%s, warm-up %d steps), weight decay %g, clip %g, seq-len %d, "
            "batch %d, val-split %g, patience %d, seed %llu\n",

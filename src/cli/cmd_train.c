@@ -384,17 +384,22 @@ static void pitch_range(const srnn_docs *corpus, int transpose, int *lo, int *hi
         *lo = *hi = 0;
 }
 
-/* The share of the corpus's notes in their piece's key (0 when it has none). */
-static double corpus_in_key(const srnn_docs *corpus)
+/* The share of the corpus's notes in their piece's key and of its bars repeating an earlier
+ * bar's rhythm (0 when it has none). */
+static void corpus_music(const srnn_docs *corpus, double *in_key, double *bar_repetition)
 {
+    *in_key = *bar_repetition = 0;
     srnn_music_stats st;
     memset(&st, 0, sizeof st);
     for (size_t i = 0; i < srnn_docs_count(corpus); i++) {
         const srnn_piece *p = srnn_docs_piece(corpus, i);
         if (p && srnn_music_stats_add(&st, p) != SRNN_OK)
-            return 0;
+            return;
     }
-    return st.notes ? srnn_music_in_key(&st) : 0;
+    if (st.notes)
+        *in_key = srnn_music_in_key(&st);
+    if (st.bars)
+        *bar_repetition = srnn_music_bar_repetition(&st);
 }
 
 /* The corpus as training data: each piece, and in notes mode its transpositions (variants an
@@ -526,7 +531,7 @@ int cmd_train(int argc, char **argv)
         cfg.tempo = srnn_docs_tempo(corpus);
         if (mode->mode == SRNN_MODE_NOTES) {
             pitch_range(corpus, cfg.tok.transpose, &cfg.tok.pitch_min, &cfg.tok.pitch_max);
-            cfg.in_key = corpus_in_key(corpus);
+            corpus_music(corpus, &cfg.in_key, &cfg.bar_repetition);
         }
         if (srnn_model_new(&model, &cfg, vocab, &err) != SRNN_OK) {
             cli_report(o.output, &err);

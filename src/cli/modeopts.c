@@ -53,6 +53,7 @@ int cli_mode_opts_for_model(const srnn_opts *o, const srnn_mode_def *mode, const
     mo->pitch_min = c->tok.pitch_min;
     mo->pitch_max = c->tok.pitch_max;
     mo->key_share = c->in_key;
+    mo->repeat_share = c->bar_repetition;
     if (!o->meter)
         return 0;
     char *end;

@@ -69,7 +69,7 @@ static const opt_def OPTS[] = {
     {"prime-text", 0, K_STR, OPT_G_SAMPLE, OFF(prime_text), 0, 0, NULL, "STR", "start from these characters (abc mode; \\n for newline)"},
     {"continuation-only", 0, K_FLAG, OPT_G_SAMPLE, OFF(continuation_only), 0, 0, NULL, NULL, "with --prime: write what follows the primer, not the primer too"},
     {"key-prior", 0, K_DOUBLE, OPT_G_SAMPLE | OPT_G_EVAL, OFF(key_prior), 1, 1e6, NULL, "F", "notes: each pitch outside the key so far F times less likely, while the piece is less in key than the corpus; 1: off (4)"},
-    {"repeat-prior", 0, K_DOUBLE, OPT_G_SAMPLE | OPT_G_EVAL, OFF(repeat_prior), 1, 1e6, NULL, "F", "notes: the rhythm of the bar before F times likelier at each onset; 1: off (6)"},
+    {"repeat-prior", 0, K_DOUBLE, OPT_G_SAMPLE | OPT_G_EVAL, OFF(repeat_prior), 1, 1e6, NULL, "F", "notes: in a bar that repeats (as many as in the corpus), the bar before's rhythm F times likelier at each onset; 1: off (20)"},
     {"meter", 0, K_STR, OPT_G_SAMPLE, OFF(meter), 0, 0, NULL, "N/D", "notes: every bar in this meter (one the model learned)"},
     {"seed", 0, K_SEED, OPT_G_SAMPLE | OPT_G_TRAIN, OFF(seed), 0, 0, NULL, "S", "random seed, for reproducible runs"},
 

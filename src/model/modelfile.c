@@ -133,8 +133,9 @@ int srnn_model_config_check(const srnn_model_config *cfg, srnn_error *err)
         !(t->alpha >= 0 && t->alpha <= 1) || !(t->momentum >= 0 && t->momentum < 1e6) ||
         !(t->eps >= 0) || !(t->weight_decay < 1e6))
         return srnn_error_set(err, SRNN_EINPUT, "optimizer setting out of range");
-    if (!(cfg->in_key >= 0 && cfg->in_key <= 1))
-        return srnn_error_set(err, SRNN_EINPUT, "in-key share out of range");
+    if (!(cfg->in_key >= 0 && cfg->in_key <= 1) ||
+        !(cfg->bar_repetition >= 0 && cfg->bar_repetition <= 1))
+        return srnn_error_set(err, SRNN_EINPUT, "in-key or repetition share out of range");
     if (t->lr_schedule < 0 || t->lr_schedule > 2 || t->warmup < 0 || !(t->min_lr >= 0) ||
         !(t->min_lr <= 1) || !(t->weight_decay >= 0) || !isfinite(t->weight_decay) ||
         !(t->checkpoint_minutes >= 0) || !isfinite(t->checkpoint_minutes) || t->window < 0 ||
@@ -202,6 +203,7 @@ static const field FIELDS[] = {
     {"bad_epochs", F_INT, OFF(train.bad_epochs), 0, 0},
     {"tempo", F_F64, OFF(tempo), 0, 0},
     {"in_key", F_F64, OFF(in_key), 0, 0},
+    {"bar_repetition", F_F64, OFF(bar_repetition), 0, 0},
     /* format 2 */
     {"tokens", F_INT, OFF(tok.tokens), 0, 0},
     {"velocity_scale", F_INT, OFF(tok.velocity_scale), 0, 0},

@@ -1142,6 +1142,9 @@ struct srnn_notes_grammar {
     uint8_t *onsets[2]; /* metric: [bar_steps_max] onsets of the bar before, of this bar */
     int prev_meter;     /* meter of the bar before; -1: none yet */
     int bars;           /* Bar tokens seen */
+    double repeat_share; /* a bar repeats with this probability; 0: always */
+    int repeating;       /* this bar repeats the one before */
+    uint64_t rng;        /* the bars' choices (splitmix64) */
 };
 
 /* The major scale's pitch classes from C; its 12 rotations are the diatonic keys (a minor
@@ -1212,6 +1215,9 @@ int srnn_notes_grammar_new(const srnn_vocab *v, const srnn_notes_grammar_opts *o
     g->key_bias = o && o->key_prior > 1 ? (float)log(o->key_prior) : 0;
     g->repeat_bias = o && o->repeat_prior > 1 ? (float)log(o->repeat_prior) : 0;
     g->key_share = o && o->key_share > 0 && o->key_share <= 1 ? o->key_share : 0;
+    g->repeat_share = o && o->repeat_share > 0 && o->repeat_share <= 1 ? o->repeat_share : 0;
+    g->rng = o ? o->seed : 0;
+    g->repeating = 1;
     g->prev_meter = -1;
     for (int i = 0; i < v->n; i++) {
         g->allowed[i] = 1;
@@ -1257,6 +1263,13 @@ void srnn_notes_grammar_feed(srnn_notes_grammar *g, int32_t tok)
                 g->prev_meter = g->meter;
             }
             memset(g->onsets[1], 0, (size_t)v->bar_steps_max);
+            if (g->repeat_share > 0) { /* splitmix64: the bar's choice */
+                uint64_t z = (g->rng += 0x9E3779B97F4A7C15ull);
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+                z ^= z >> 31;
+                g->repeating = (double)(z >> 11) * 0x1.0p-53 < g->repeat_share;
+            }
         }
         g->phase = G_BAR;
         g->pos = -1;
@@ -1386,7 +1399,7 @@ void srnn_notes_grammar_bias(const srnn_notes_grammar *g, const uint8_t *mask, f
     }
     int at_onset = g->phase == G_BAR || g->phase == G_METER || g->phase == G_DUR ||
                    g->phase == G_CLOSED;
-    if (g->repeat_bias > 0 && v->tokens == SRNN_TOKENS_METRIC && at_onset &&
+    if (g->repeat_bias > 0 && g->repeating && v->tokens == SRNN_TOKENS_METRIC && at_onset &&
         g->prev_meter == g->meter && g->bars >= 2) {
         int len = v->meter_steps[g->meter] < v->bar_steps_max ? v->meter_steps[g->meter]
                                                                : v->bar_steps_max;

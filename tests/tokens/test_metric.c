@@ -527,6 +527,40 @@ static void test_priors(void)
     FEED("N63", "D12", "Bar", "P0", "N63", "D12", "Bar", "P0"); /* E flat: out of every key
                                                                  * that holds E */
     CHECK(NEAR(LG("N61"), -l4)); /* 19 of 22: 86% */
+    srnn_notes_grammar_free(g);
+    srnn_notes_grammar_free(off);
+
+    /* With repeat_share, each bar chooses at its bar line: about that share of bars presses on
+     * the bar before's rhythm, the same bars again from the same seed, others from another. */
+    int pressed[2][200];
+    for (int run = 0; run < 3; run++) {
+        go = (srnn_notes_grammar_opts){.repeat_prior = 8, .repeat_share = 0.3,
+                                       .seed = run == 2 ? 99 : 42};
+        CHECK(srnn_notes_grammar_new(v, &go, &g, &err) == SRNN_OK);
+        CHECK(srnn_notes_grammar_new(v, NULL, &off, &err) == SRNN_OK);
+        FEED("<start>", "Bar", "M4/4", "P0", "N60", "D12", "P24", "N62", "D12");
+        int n_pressed = 0, same = 0;
+        for (int b = 0; b < 200; b++) {
+            FEED("Bar");
+            int on = NEAR(LG("P0"), l8);
+            CHECK(on || LG("P0") == 0);
+            FEED("P0", "N60", "D12");
+            CHECK(on ? NEAR(LG("P24"), l8) : LG("P24") == 0); /* the whole bar chose */
+            FEED("P24", "N62", "D12");
+            n_pressed += on;
+            if (run < 2)
+                pressed[run][b] = on;
+            else
+                same += on == pressed[0][b];
+        }
+        CHECK_MSG(n_pressed > 40 && n_pressed < 80, "%d of 200 bars repeat", n_pressed);
+        if (run == 2)
+            CHECK(same < 180);
+        srnn_notes_grammar_free(g);
+        srnn_notes_grammar_free(off);
+    }
+    CHECK(memcmp(pressed[0], pressed[1], sizeof pressed[0]) == 0);
+    g = off = NULL;
 #undef NEAR
 #undef FEED
 #undef LG
