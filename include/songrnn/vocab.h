@@ -247,15 +247,15 @@ void srnn_notes_grammar_close_event(srnn_notes_grammar *g);
 /* Clears mask[id] for every token not allowed next (mask has vocabulary-size entries). */
 void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask);
 /* Adds the priors of the options to the logits of the allowed tokens (vocabulary-size entries).
- * Key: once 8 notes are in, the diatonic scale holding most of them (recent notes weigh
- * more, so a piece may modulate) is the key, and a pitch or chord token loses log(key_prior)
- * per pitch class outside it, while the share of notes so far that were in the key when they
- * came is below key_share (so a chromatic corpus stays as chromatic as it is).  Repetition (metric tokens): where the bar before, in the same
- * meter and not empty, had its next onset, that position's token (or Bar, where it had none)
- * gains log(repeat_prior), as a player repeats a figure; with repeat_share, each bar chooses
- * at its bar line (from seed) whether it repeats, and a bar that does not is the network's
- * own.  The network still decides: a
- * token it finds unlikely stays unlikely. */
+ * Key: once 8 notes are in, the diatonic scale holding most of them (recent notes weigh more,
+ * so a piece may modulate) is the key, and a pitch or chord token loses log(key_prior) per
+ * pitch class outside it, while the share of notes so far that were in the key when they came
+ * is below key_share (so a chromatic corpus stays as chromatic as it is).  Repetition (metric
+ * tokens): where the bar before, in the same meter and not empty, had its next onset, that
+ * position's token (or Bar, where it had none) gains log(repeat_prior), as a player repeats a
+ * figure; with repeat_share, each bar chooses at its bar line (from seed) whether it repeats,
+ * and a bar that does not is the network's own.  The network still decides: a token it finds
+ * unlikely stays unlikely. */
 void srnn_notes_grammar_bias(const srnn_notes_grammar *g, const uint8_t *mask, float *logits);
 
 /* ---- abc mode (src/tokens/abc.c; owner: abcmode) ------------------------------------- */

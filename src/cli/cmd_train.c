@@ -209,7 +209,7 @@ static double unigram_entropy(const srnn_dataset *ds, int vocab)
 /* The model's settings: the mode's defaults (srnn_mode_model_defaults), then the options the
  * user gave. */
 static void config_from_options(srnn_model_config *cfg, const srnn_mode_def *mode,
-                                const srnn_opts *o, uint64_t seed)
+                                const srnn_opts *o, const srnn_mode_opts *mo, uint64_t seed)
 {
     srnn_mode_model_defaults(mode, cfg);
 #define GIVEN(name) srnn_opts_given(o, name)
@@ -234,11 +234,9 @@ static void config_from_options(srnn_model_config *cfg, const srnn_mode_def *mod
     if (GIVEN("velocity-bins"))
         cfg->tok.velocity_bins = o->velocity_bins;
     if (GIVEN("velocity-scale"))
-        cfg->tok.velocity_scale = strcmp(o->velocity_scale, "fixed") == 0 ? SRNN_VELOCITY_FIXED
-                                                                          : SRNN_VELOCITY_QUANTILE;
+        cfg->tok.velocity_scale = mo->velocity_scale; /* parsed by cli_mode_opts */
     if (GIVEN("tokens"))
-        cfg->tok.tokens = strcmp(o->tokens, "timeshift") == 0 ? SRNN_TOKENS_TIMESHIFT
-                                                              : SRNN_TOKENS_METRIC;
+        cfg->tok.tokens = mo->tokens;
     if (GIVEN("transpose"))
         cfg->tok.transpose = o->transpose;
     if (GIVEN("seq-len"))
@@ -508,7 +506,7 @@ int cmd_train(int argc, char **argv)
     if (model)
         cfg = *srnn_model_get_config(model);
     else
-        config_from_options(&cfg, mode, &o, seed);
+        config_from_options(&cfg, mode, &o, &mo, seed);
     /* The vocabulary is built (or was) with the model's own tokenizer settings. */
     mo.grid = cfg.tok.grid;
     mo.max_vocab = cfg.tok.max_vocab;

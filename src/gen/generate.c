@@ -196,20 +196,18 @@ int srnn_generate_score(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_op
         if ((rc = srnn_nn_step(nn, tokens[i], logits, err)) != SRNN_OK)
             break;
         int tg = tokens[i + 1];
-        /* what the network alone gives, for a token the sampler would never take */
-        double raw = log_sum_exp(logits, NULL, V, t) - logits[tg] / t;
         memset(mask, 1, (size_t)V);
         mask[start] = 0;
         if (notes)
             mask[end] = 0;
         if (o->constrain)
             (void)o->constrain(tokens, i + 1, mask, o->constrain_ud);
-        if (o->reweight)
-            o->reweight(logits, mask, o->constrain_ud);
         if (mask[tg]) {
+            if (o->reweight)
+                o->reweight(logits, mask, o->constrain_ud);
             *nll += log_sum_exp(logits, mask, V, t) - logits[tg] / t;
-        } else {
-            *nll += raw;
+        } else { /* a token the sampler would never take: the network alone */
+            *nll += log_sum_exp(logits, NULL, V, t) - logits[tg] / t;
             ++*outside;
         }
         ++*count;

@@ -2,6 +2,7 @@
  * through the codec of modelfile.c.  Loading checks every part against the config before the
  * network is allocated, so a file cannot ask for more memory than its own weights take. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,11 +270,18 @@ static int from_file(srnn_modelfile *mf, srnn_model **out, srnn_error *err)
 
     if (mf->opt_state) {
         rc = srnn_model_optim_create(m, NULL, err);
-        if (rc) {
-            if (rc == SRNN_EINPUT)
-                srnn_error_set(err, rc, "damaged model file: optimizer state without optimizer");
+        if (rc == SRNN_EINPUT) {
+            srnn_error_set(err, rc, "damaged model file: optimizer state without optimizer");
             goto fail;
         }
+        if (rc == SRNN_EARG) { /* the file's own settings, refused by the optimizer */
+            char why[sizeof err->msg] = "";
+            if (err)
+                snprintf(why, sizeof why, "%s", err->msg);
+            rc = srnn_error_set(err, SRNN_EINPUT, "damaged model file: %s", why);
+        }
+        if (rc)
+            goto fail;
         size_t have = srnn_optim_state_size(m->optim);
         if (have != mf->n_opt_state) {
             rc = srnn_error_set(err, SRNN_EINPUT,

@@ -128,11 +128,6 @@ int srnn_model_config_check(const srnn_model_config *cfg, srnn_error *err)
         !isfinite(t->eps) || t->lr < 0 || t->clip < 0 ||
         t->val_split < 0 || t->val_split >= 1 || t->max_seconds < 0 || cfg->tempo < 0)
         return srnn_error_set(err, SRNN_EINPUT, "training setting out of range");
-    /* what the optimizer refuses, refused here as a bad file (not a caller's error) */
-    if (!(t->beta1 >= 0 && t->beta1 < 1 && t->beta2 >= 0 && t->beta2 < 1) ||
-        !(t->alpha >= 0 && t->alpha <= 1) || !(t->momentum >= 0 && t->momentum < 1e6) ||
-        !(t->eps >= 0) || !(t->weight_decay < 1e6))
-        return srnn_error_set(err, SRNN_EINPUT, "optimizer setting out of range");
     if (!(cfg->in_key >= 0 && cfg->in_key <= 1) ||
         !(cfg->bar_repetition >= 0 && cfg->bar_repetition <= 1))
         return srnn_error_set(err, SRNN_EINPUT, "in-key or repetition share out of range");

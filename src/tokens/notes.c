@@ -1383,7 +1383,6 @@ void srnn_notes_grammar_mask(const srnn_notes_grammar *g, uint8_t *mask)
     }
 }
 
-
 void srnn_notes_grammar_bias(const srnn_notes_grammar *g, const uint8_t *mask, float *logits)
 {
     if (!g || !logits)
