@@ -69,4 +69,12 @@ int srnn_generate_score(struct srnn_nn *nn, const struct srnn_vocab *vocab,
                         double *nll, size_t *count, size_t *outside,
                         srnn_error *err) SRNN_WARN_UNUSED;
 
+/* The same token by token: net[i] (the network alone, at the temperature) and sampled[i] (as
+ * srnn_generate_score scores it) are the NLL of tokens[i + 1], i in [0, n - 1); either may be
+ * NULL. */
+int srnn_generate_score_each(struct srnn_nn *nn, const struct srnn_vocab *vocab,
+                             const srnn_generate_opts *opts, const int32_t *tokens, size_t n,
+                             double *net, double *sampled, size_t *outside,
+                             srnn_error *err) SRNN_WARN_UNUSED;
+
 #endif

@@ -201,6 +201,20 @@ int srnn_notes_velocity_bins(const srnn_vocab *vocab); /* velocity levels; 0 wit
 int srnn_notes_velocity_level(const srnn_vocab *vocab, int k);
 /* SRNN_TOKENS_METRIC or SRNN_TOKENS_TIMESHIFT; -1 for another mode. */
 int srnn_notes_tokens_kind(const srnn_vocab *vocab);
+/* What a notes token says of an event: when it falls (a position or a time shift), the bar
+ * (Bar and meter tokens), its velocity, its pitches (a note or chord) or its duration; other
+ * tokens (<start>, <end>, another mode's) are SRNN_NOTES_PART_OTHER. */
+typedef enum srnn_notes_part {
+    SRNN_NOTES_PART_TIME = 0,
+    SRNN_NOTES_PART_BAR,
+    SRNN_NOTES_PART_VELOCITY,
+    SRNN_NOTES_PART_PITCH,
+    SRNN_NOTES_PART_DURATION,
+    SRNN_NOTES_PART_OTHER,
+    SRNN_NOTES_PARTS
+} srnn_notes_part;
+srnn_notes_part srnn_notes_token_part(const srnn_vocab *vocab, int id);
+const char *srnn_notes_part_name(srnn_notes_part part); /* "time", "bar", ... */
 /* Metric vocabularies: the meters (k: 0 the most frequent); the token id, or -1. */
 int srnn_notes_meter_count(const srnn_vocab *vocab);
 int srnn_notes_meter(const srnn_vocab *vocab, int k, int *num, int *den);

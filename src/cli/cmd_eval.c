@@ -14,7 +14,6 @@
 #include "songrnn/midi.h"
 #include "songrnn/model.h"
 #include "songrnn/sample.h"
-#include "songrnn/train.h"
 
 static const char USAGE[] =
     "songrnn eval GENERATED... --reference CORPUS [--format table|csv|json] [-o FILE]";
@@ -28,6 +27,7 @@ typedef struct extra {
     size_t nll_tokens, nll_notes;
     double nll_sampled;      /* the same as generate samples: grammar and priors */
     size_t nll_outside;      /* tokens it would never sample */
+    double nll_part[SRNN_NOTES_PARTS]; /* notes mode: the network's, by what a token says */
 } extra;
 
 typedef struct load_ctx {
@@ -55,34 +55,41 @@ static int load_set(const srnn_mode_def *mode, const char *const *args, int n_ar
     for (size_t i = 0; i < srnn_docs_count(docs) && status == 0; i++) {
         srnn_piece *p = NULL;
         srnn_error err = {0};
-        double nll = 0, nll_sampled = 0;
-        size_t count = 0, count_sampled = 0, outside = 0;
+        double nll = 0, nll_sampled = 0, part[SRNN_NOTES_PARTS] = {0};
+        size_t count = 0, outside = 0;
         if (c->model) { /* the tokens first: a text mode encodes the document's text */
+            const srnn_vocab *v = srnn_model_vocab(c->model);
             int32_t *toks = NULL;
             size_t n = 0;
-            if (srnn_docs_encode(docs, i, srnn_model_vocab(c->model), &toks, &n, &err) !=
-                    SRNN_OK ||
-                srnn_train_sequence_nll(srnn_model_net(c->model), toks, n,
-                                        srnn_model_get_config(c->model)->train.seq_len, &nll,
-                                        &count, &err) != SRNN_OK) {
+            if (srnn_docs_encode(docs, i, v, &toks, &n, &err) != SRNN_OK) {
                 cli_report(srnn_docs_label(docs, i), &err);
-                free(toks);
                 continue;
             }
-            /* as generate samples (at temperature 1, in the mode's grammar, with its priors) */
+            /* the network's, and as generate samples (at temperature 1, in the mode's grammar,
+             * with its priors) */
             srnn_generate_opts go = {.sample = {.temperature = 1, .top_p = 1}, .length = 1};
             srnn_mode_gen *mg = NULL;
             srnn_mode_error merr;
-            if (srnn_mode_gen_begin(mode, srnn_model_vocab(c->model), c->gen_opts, &go, &mg,
-                                    &merr) != SRNN_OK) {
+            if (srnn_mode_gen_begin(mode, v, c->gen_opts, &go, &mg, &merr) != SRNN_OK) {
                 cli_mode_report(&merr);
                 free(toks);
                 srnn_docs_free(docs);
                 return -1;
             }
-            int rc = srnn_generate_score(srnn_model_net(c->model), srnn_model_vocab(c->model), &go,
-                                     toks, n, &nll_sampled, &count_sampled, &outside, &err);
+            double *each = n > 1 ? malloc(2 * (n - 1) * sizeof *each) : NULL;
+            int rc = n > 1 && !each ? srnn_error_set(&err, SRNN_ENOMEM, "out of memory")
+                                    : srnn_generate_score_each(srnn_model_net(c->model), v, &go,
+                                                               toks, n, each,
+                                                               each ? each + (n - 1) : NULL,
+                                                               &outside, &err);
             srnn_mode_gen_end(mg);
+            for (size_t k = 0; rc == SRNN_OK && k + 1 < n; k++) {
+                nll += each[k];
+                nll_sampled += each[n - 1 + k];
+                part[srnn_notes_token_part(v, toks[k + 1])] += each[k];
+                count++;
+            }
+            free(each);
             free(toks);
             if (rc != SRNN_OK) {
                 cli_report(srnn_docs_label(docs, i), &err);
@@ -99,6 +106,8 @@ static int load_set(const srnn_mode_def *mode, const char *const *args, int n_ar
         x->nll_sampled += nll_sampled;
         x->nll_outside += outside;
         x->nll_tokens += count;
+        for (int k = 0; k < SRNN_NOTES_PARTS; k++)
+            x->nll_part[k] += part[k];
         x->nll_notes += c->model ? srnn_piece_note_count(p) : 0;
         size_t longest = 0;
         if (srnn_music_stats_add(&x->music, p) != SRNN_OK ||
@@ -142,6 +151,14 @@ static void write_music_table(FILE *out, const extra *g, const extra *r, int wit
                 "(%zu tokens it would not sample)\n",
                 g->nll_tokens ? g->nll_sampled / (double)g->nll_tokens : NAN,
                 g->nll_notes ? g->nll_sampled / (double)g->nll_notes : NAN, g->nll_outside);
+    if (with_model && g->nll_notes && g->nll_part[SRNN_NOTES_PART_OTHER] < g->nll) {
+        fprintf(out, "the network's per note, by what the tokens say:");
+        for (int k = 0; k < SRNN_NOTES_PARTS; k++)
+            if (g->nll_part[k] != 0)
+                fprintf(out, " %s %.4f", srnn_notes_part_name(k),
+                        g->nll_part[k] / (double)g->nll_notes);
+        fprintf(out, "\n");
+    }
 }
 
 static void write_music_json(FILE *out, const extra *g, const extra *r, int with_model)
@@ -167,12 +184,19 @@ static void write_music_json(FILE *out, const extra *g, const extra *r, int with
     if (with_model)
         fprintf(out, "  \"model\": {\"tokens\": %zu, \"notes\": %zu, \"nll_per_token\": %.6g, "
                      "\"nll_per_note\": %.6g, \"sampled_nll_per_token\": %.6g, "
-                     "\"sampled_nll_per_note\": %.6g, \"not_sampled\": %zu}\n",
+                     "\"sampled_nll_per_note\": %.6g, \"not_sampled\": %zu, "
+                     "\"nll_per_note_by_part\": {",
                 g->nll_tokens, g->nll_notes,
                 g->nll_tokens ? g->nll / (double)g->nll_tokens : 0,
                 g->nll_notes ? g->nll / (double)g->nll_notes : 0,
                 g->nll_tokens ? g->nll_sampled / (double)g->nll_tokens : 0,
                 g->nll_notes ? g->nll_sampled / (double)g->nll_notes : 0, g->nll_outside);
+    if (with_model) {
+        for (int k = 0; k < SRNN_NOTES_PARTS; k++)
+            fprintf(out, "%s\"%s\": %.6g", k ? ", " : "", srnn_notes_part_name(k),
+                    g->nll_notes ? g->nll_part[k] / (double)g->nll_notes : 0);
+        fprintf(out, "}}\n");
+    }
 }
 
 static void put_num(FILE *out, double v, const char *fmt, const char *none)

@@ -166,10 +166,28 @@ int srnn_generate_score(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_op
                         const int32_t *tokens, size_t n, double *nll, size_t *count,
                         size_t *outside, srnn_error *err)
 {
-    if (!nn || !v || !o || (!tokens && n) || !nll || !count || !outside)
+    if (!nll || !count)
         return srnn_error_set(err, SRNN_EARG, "nothing to score");
     *nll = 0;
-    *count = *outside = 0;
+    *count = 0;
+    double *each = n > 1 ? malloc((n - 1) * sizeof *each) : NULL;
+    if (n > 1 && !each)
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    int rc = srnn_generate_score_each(nn, v, o, tokens, n, NULL, each, outside, err);
+    for (size_t i = 0; rc == SRNN_OK && i + 1 < n; i++)
+        *nll += each[i];
+    *count = rc == SRNN_OK && n > 1 ? n - 1 : 0;
+    free(each);
+    return rc;
+}
+
+int srnn_generate_score_each(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_opts *o,
+                             const int32_t *tokens, size_t n, double *net, double *sampled,
+                             size_t *outside, srnn_error *err)
+{
+    if (!nn || !v || !o || (!tokens && n) || !outside)
+        return srnn_error_set(err, SRNN_EARG, "nothing to score");
+    *outside = 0;
     if (!(o->sample.temperature > 0) || !isfinite(o->sample.temperature))
         return srnn_error_set(err, SRNN_EARG, "temperature must be a number above 0");
     int V = srnn_vocab_size(v);
@@ -202,15 +220,20 @@ int srnn_generate_score(srnn_nn *nn, const srnn_vocab *v, const srnn_generate_op
             mask[end] = 0;
         if (o->constrain)
             (void)o->constrain(tokens, i + 1, mask, o->constrain_ud);
+        /* the network alone first: the grammar's reweighting changes the logits */
+        double alone = net || !mask[tg] ? log_sum_exp(logits, NULL, V, t) - logits[tg] / t : 0;
+        if (net)
+            net[i] = alone;
+        if (!sampled)
+            continue;
         if (mask[tg]) {
             if (o->reweight)
                 o->reweight(logits, mask, o->constrain_ud);
-            *nll += log_sum_exp(logits, mask, V, t) - logits[tg] / t;
+            sampled[i] = log_sum_exp(logits, mask, V, t) - logits[tg] / t;
         } else { /* a token the sampler would never take: the network alone */
-            *nll += log_sum_exp(logits, NULL, V, t) - logits[tg] / t;
+            sampled[i] = alone;
             ++*outside;
         }
-        ++*count;
     }
     srnn_nn_step_reset(nn);
     free(logits);

@@ -104,6 +104,38 @@ int srnn_notes_tokens_kind(const srnn_vocab *v)
     return v && v->mode == SRNN_MODE_NOTES ? v->tokens : -1;
 }
 
+srnn_notes_part srnn_notes_token_part(const srnn_vocab *v, int id)
+{
+    if (!v || v->mode != SRNN_MODE_NOTES || id < 0 || id >= v->n)
+        return SRNN_NOTES_PART_OTHER;
+    /* the layout's names: T shift, P position, Bar, M meter, V velocity, N note, C chord,
+     * D duration */
+    switch (v->tok[id][0]) {
+    case 'T':
+    case 'P':
+        return SRNN_NOTES_PART_TIME;
+    case 'B':
+    case 'M':
+        return SRNN_NOTES_PART_BAR;
+    case 'V':
+        return SRNN_NOTES_PART_VELOCITY;
+    case 'N':
+    case 'C':
+        return SRNN_NOTES_PART_PITCH;
+    case 'D':
+        return SRNN_NOTES_PART_DURATION;
+    default:
+        return SRNN_NOTES_PART_OTHER;
+    }
+}
+
+const char *srnn_notes_part_name(srnn_notes_part part)
+{
+    static const char *const NAMES[SRNN_NOTES_PARTS] = {"time", "bar", "velocity", "pitch",
+                                                        "duration", "other"};
+    return part >= 0 && part < SRNN_NOTES_PARTS ? NAMES[part] : "other";
+}
+
 int srnn_notes_velocity_level(const srnn_vocab *v, int k)
 {
     return v && v->mode == SRNN_MODE_NOTES && k >= 0 && k < v->vel_bins ? v->vel_level[k] : 0;

@@ -47,7 +47,7 @@ int main(void)
 
     /* By hand: the step's logits, their softmax over all tokens (the training's NLL), over
      * all but <start> (what generation may sample), and with the test's grammar. */
-    double full = 0, no_start = 0, grammar = 0;
+    double full = 0, no_start = 0, grammar = 0, full_each[V + 8], grammar_each[V + 8];
     float lg[V];
     srnn_nn_step_reset(nn);
     for (size_t i = 0; i + 1 < n; i++) {
@@ -60,10 +60,13 @@ int main(void)
             z_ns += k != START ? e : 0;
             z_g += k == START || k == C ? 0 : k == A ? 2 * e : e;
         }
-        full += -(lg[t] - log(z_all));
+        full_each[i] = -(lg[t] - log(z_all));
+        full += full_each[i];
         no_start += -(lg[t] - log(z_ns));
         /* 'c' cannot be sampled: scored by the network alone */
-        grammar += t == C ? -(lg[t] - log(z_all)) : -(log(t == A ? 2 : 1) + lg[t] - log(z_g));
+        grammar_each[i] =
+            t == C ? -(lg[t] - log(z_all)) : -(log(t == A ? 2 : 1) + lg[t] - log(z_g));
+        grammar += grammar_each[i];
     }
 
     double train_nll = 0;
@@ -85,6 +88,19 @@ int main(void)
     CHECK(srnn_generate_score(nn, v, &go, seq, n, &nll, &count, &outside, &err) == SRNN_OK);
     CHECK(count == n - 1 && outside == 1);
     CHECK_MSG(fabs(nll - grammar) < 1e-4, "%g %g", nll, grammar);
+
+    /* Token by token: the network alone and as sampled, each against the hand-worked one. */
+    double net[V + 8], sampled[V + 8];
+    CHECK(srnn_generate_score_each(nn, v, &go, seq, n, net, sampled, &outside, &err) ==
+          SRNN_OK);
+    CHECK(outside == 1);
+    for (size_t i = 0; i + 1 < n; i++) {
+        CHECK_MSG(fabs(net[i] - full_each[i]) < 1e-4, "%zu: %g %g", i, net[i], full_each[i]);
+        CHECK_MSG(fabs(sampled[i] - grammar_each[i]) < 1e-4, "%zu: %g %g", i, sampled[i],
+                  grammar_each[i]);
+    }
+    CHECK(srnn_generate_score_each(nn, v, &go, seq, n, net, NULL, &outside, &err) == SRNN_OK);
+    CHECK(fabs(net[3] - full_each[3]) < 1e-4);
 
     /* At temperature 2 the logits are halved before the softmax. */
     go.constrain = NULL;

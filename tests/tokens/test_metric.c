@@ -129,6 +129,21 @@ static void test_hand_44(void)
           srnn_piece_timesigs(d)[0].den == 4 && srnn_piece_timesigs(d)[0].beat == 0);
     srnn_piece_free(d);
 
+    /* What each token says (eval's breakdown of the likelihood). */
+    static const struct {
+        const char *tok;
+        srnn_notes_part part;
+    } PARTS[] = {{"P18", SRNN_NOTES_PART_TIME},  {"Bar", SRNN_NOTES_PART_BAR},
+                 {"M4/4", SRNN_NOTES_PART_BAR},  {"N60", SRNN_NOTES_PART_PITCH},
+                 {"C67.71", SRNN_NOTES_PART_PITCH}, {"D24", SRNN_NOTES_PART_DURATION},
+                 {"<start>", SRNN_NOTES_PART_OTHER}, {"<end>", SRNN_NOTES_PART_OTHER}};
+    for (size_t i = 0; i < sizeof PARTS / sizeof PARTS[0]; i++)
+        CHECK_MSG(srnn_notes_token_part(v, srnn_vocab_lookup(v, PARTS[i].tok)) == PARTS[i].part,
+                  "%s", PARTS[i].tok);
+    CHECK(srnn_notes_token_part(v, -1) == SRNN_NOTES_PART_OTHER &&
+          srnn_notes_token_part(v, srnn_vocab_size(v)) == SRNN_NOTES_PART_OTHER);
+    CHECK(strcmp(srnn_notes_part_name(SRNN_NOTES_PART_TIME), "time") == 0);
+
     /* A stray position (P19 for P18) misplaces its event, nothing after it. */
     int32_t u[64];
     size_t nu = parse(v, "<start> Bar M4/4 P0 N60 D12 P19 N64 D6 Bar P0 C67.71 D24 Bar Bar P24 "
@@ -265,6 +280,7 @@ static void test_velocity_levels(void)
     CHECK(srnn_notes_velocity_bins(v) == 2);
     CHECK(srnn_notes_velocity_level(v, 0) == 40 && srnn_notes_velocity_level(v, 1) == 90);
     CHECK(srnn_vocab_lookup(v, "V40") >= 0 && srnn_vocab_lookup(v, "V90") >= 0);
+    CHECK(srnn_notes_token_part(v, srnn_vocab_lookup(v, "V90")) == SRNN_NOTES_PART_VELOCITY);
     CHECK(cov.distinct_velocities == 2 && cov.velocity_min == 40 && cov.velocity_max == 90);
     size_t n;
     int32_t *t = encode(v, p, &n);

@@ -92,6 +92,8 @@ static void test_hand_piece(void)
     CHECK(cov.chords_in_vocab == 2);
     CHECK(cov.events_covered == 7 && cov.notes_covered == 13);
     CHECK(cov.tokens == 34);
+    CHECK(srnn_notes_token_part(v, srnn_vocab_lookup(v, "T48")) == SRNN_NOTES_PART_TIME);
+    CHECK(srnn_notes_token_part(v, srnn_vocab_lookup(v, "D54")) == SRNN_NOTES_PART_DURATION);
     CHECK(cov.notes_clipped == 1);
 
     /* Decoding gives every (onset, pitch) back; chord notes share the longest duration. */
