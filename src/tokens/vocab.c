@@ -108,21 +108,18 @@ srnn_notes_part srnn_notes_token_part(const srnn_vocab *v, int id)
 {
     if (!v || v->mode != SRNN_MODE_NOTES || id < 0 || id >= v->n)
         return SRNN_NOTES_PART_OTHER;
-    /* the layout's names: T shift, P position, Bar, M meter, V velocity, N note, C chord,
-     * D duration */
-    switch (v->tok[id][0]) {
-    case 'T':
-    case 'P':
+    switch (v->kind[id]) {
+    case TK_SHIFT:
+    case TK_POS:
         return SRNN_NOTES_PART_TIME;
-    case 'B':
-    case 'M':
+    case TK_BAR:
+    case TK_METER:
         return SRNN_NOTES_PART_BAR;
-    case 'V':
+    case TK_VEL:
         return SRNN_NOTES_PART_VELOCITY;
-    case 'N':
-    case 'C':
+    case TK_PITCH:
         return SRNN_NOTES_PART_PITCH;
-    case 'D':
+    case TK_DUR:
         return SRNN_NOTES_PART_DURATION;
     default:
         return SRNN_NOTES_PART_OTHER;
