@@ -107,6 +107,9 @@ typedef struct srnn_player_stats {
     double late_max;        /* seconds, worst lateness of an event against its intended time */
     double late_mean;       /* seconds */
     double clock;           /* seconds of playback (on the synth's clock) */
+    double stall_max;       /* seconds the synth's clock ran past the lookahead while the
+                               player thread waited for the CPU: events may be late by this
+                               much without any fault of the schedule (0 on a free machine) */
     int interrupted;        /* stopped by srnn_player_interrupt() */
 } srnn_player_stats;
 

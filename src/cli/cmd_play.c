@@ -346,9 +346,10 @@ int cmd_play(int argc, char **argv)
     free(ev);
     if (!o.quiet && status == EXIT_OK)
         fprintf(stderr,
-                "songrnn: %s: %s %zu events in %.2f s; lateness max %.2f ms, mean %.2f ms%s%s\n",
+                "songrnn: %s: %s %zu events in %.2f s; lateness max %.2f ms, mean %.2f ms%s%s%s\n",
                 in, st.interrupted ? "interrupted after" : "played", st.events, st.clock,
-                st.late_max * 1000.0, st.late_mean * 1000.0, o.audio_file ? "; wrote " : "",
-                o.audio_file ? o.audio_file : "");
+                st.late_max * 1000.0, st.late_mean * 1000.0,
+                st.stall_max > 0.001 ? " (the machine was busy: the player fell behind)" : "",
+                o.audio_file ? "; wrote " : "", o.audio_file ? o.audio_file : "");
     return status;
 }

@@ -52,6 +52,9 @@ struct srnn_player {
     double late_sum, late_max;
     size_t sent;
     double clock_end;
+    /* player thread only: the synth's clock at its last turn, and the most the clock ran past
+     * the lookahead between two turns (the thread did not get the CPU in time) */
+    double turn_clock, stall_max;
 };
 
 void srnn_player_opts_init(srnn_player_opts *opts)
@@ -166,6 +169,7 @@ static void *player_main(void *arg)
                     goto out;
                 }
                 p->started = 1;
+                p->turn_clock = 0;
                 pthread_cond_broadcast(&p->cv);
                 continue;
             }
@@ -182,6 +186,12 @@ static void *player_main(void *arg)
                 }
                 p->sent++;
             }
+            /* An event due after the last turn's window was sent only now: it is late by as
+             * much as the clock ran past that window, whatever the scheduling. */
+            double stall = p->be.now(p->be.self) - p->turn_clock - p->lookahead;
+            if (stall > p->stall_max)
+                p->stall_max = stall;
+            p->turn_clock = now;
             if (p->finished && p->n == 0 && now >= p->max_time + p->tail)
                 break;
         }
@@ -347,6 +357,7 @@ void srnn_player_get_stats(srnn_player *p, srnn_player_stats *s)
     pthread_mutex_unlock(&p->stats_mu);
     pthread_mutex_lock(&p->mu);
     s->clock = p->done ? p->clock_end : p->started ? p->be.now(p->be.self) : 0;
+    s->stall_max = p->stall_max;
     pthread_mutex_unlock(&p->mu);
     s->interrupted = atomic_load(&p->interrupt);
 }
