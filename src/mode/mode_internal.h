@@ -89,8 +89,10 @@ const char *srnn_mode_extension(const char *path, char ext[16]);
 int srnn_mode_ext_in(const char *ext, const char *const *exts);
 
 /* Files of the given paths (folders searched recursively, sorted) whose extension is in exts;
- * a file given by name is kept whatever its extension.  A folder that cannot be opened is
- * reported and skipped (counted in failed); a missing path is an error. */
+ * a file given by name is kept whatever its extension.  Each real folder is searched once and
+ * each real file found once (by device and inode), so symlink loops end and links add no
+ * duplicates; only regular files are taken from folders.  A folder that cannot be opened is
+ * reported and skipped (counted in failed); a missing path or a device is an error. */
 typedef struct srnn_mode_files {
     char **paths;
     size_t n, cap;

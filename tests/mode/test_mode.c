@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../check.h"
 #include "songrnn/abc.h"
@@ -485,6 +488,75 @@ static void test_tabla(const char *root, const char *scratch)
     srnn_docs_free(docs);
 }
 
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* A corpus folder with branching symlink loops: 12 levels, each with two links back to the
+ * top and one to the level above, and one piece reached through every path (2^12 and more
+ * ways, without counting the loops).  Walked once per real folder, it gives that piece once,
+ * at once; a FIFO named like a piece is never opened (it would block); a device given by name
+ * is refused. */
+static void test_walk_links(const char *root, const char *scratch)
+{
+    char top[1024], lvl[1100], p[2048], target[2048];
+    snprintf(top, sizeof top, "%s/walk", scratch);
+    CHECK(mkdir(top, 0755) == 0);
+    snprintf(p, sizeof p, "%s/one.mid", top);
+    snprintf(target, sizeof target, "%s/corpora/piano/bach_prelude_c_bwv846.mid", root);
+    if (target[0] != '/') { /* a relative root: the link must work from inside the folder */
+        char cwd[1024];
+        CHECK(getcwd(cwd, sizeof cwd) != NULL);
+        snprintf(target, sizeof target, "%s/%s/corpora/piano/bach_prelude_c_bwv846.mid", cwd,
+                 root);
+    }
+    CHECK(symlink(target, p) == 0);
+    snprintf(lvl, sizeof lvl, "%s", top);
+    for (int k = 0; k < 12; k++) {
+        char next[1100];
+        if (snprintf(next, sizeof next, "%s/d%d", lvl, k) >= (int)sizeof next)
+            break;
+        CHECK(mkdir(next, 0755) == 0);
+        snprintf(p, sizeof p, "%s/a", next);
+        CHECK(symlink(top, p) == 0);
+        snprintf(p, sizeof p, "%s/b", next);
+        CHECK(symlink(top, p) == 0);
+        snprintf(p, sizeof p, "%s/up", next);
+        CHECK(symlink(lvl, p) == 0);
+        snprintf(p, sizeof p, "%s/same.mid", next);
+        CHECK(symlink(target, p) == 0);
+        snprintf(lvl, sizeof lvl, "%s", next);
+    }
+    snprintf(p, sizeof p, "%s/fifo.mid", top);
+    CHECK(mkfifo(p, 0644) == 0);
+
+    srnn_mode_opts o;
+    reports r;
+    opts_init(&o, &r);
+    const srnn_mode_def *m = srnn_modes_get(SRNN_MODE_NOTES);
+    const char *const paths[] = {top, top}; /* the same folder twice: walked once */
+    srnn_docs *docs = NULL;
+    srnn_mode_error e;
+    double t0 = now_s();
+    int rc = srnn_docs_load(m, paths, 2, &o, &docs, &e);
+    double took = now_s() - t0;
+    CHECK_MSG(rc == SRNN_OK, "%s: %s", e.label, e.err.msg);
+    CHECK_MSG(docs && srnn_docs_count(docs) == 1, "%zu pieces",
+              docs ? srnn_docs_count(docs) : 0);
+    CHECK(docs && srnn_docs_failed(docs) == 0 && r.n == 0);
+    CHECK_MSG(took < 1.0, "walk took %g s", took);
+    srnn_docs_free(docs);
+
+    const char *const dev[] = {"/dev/null"};
+    docs = NULL;
+    rc = srnn_docs_load(m, dev, 1, &o, &docs, &e);
+    CHECK(rc == SRNN_EINPUT && docs == NULL);
+    CHECK(strcmp(e.label, "/dev/null") == 0 && strstr(e.err.msg, "device") != NULL);
+}
+
 int main(void)
 {
     const char *root = getenv("SRNN_SOURCE_ROOT");
@@ -498,6 +570,7 @@ int main(void)
     test_notes(root, scratch);
     test_abc(root, scratch);
     test_tabla(root, scratch);
+    test_walk_links(root, scratch);
     check_scratch_remove(scratch);
     return check_finish("test_mode");
 }
