@@ -672,7 +672,9 @@ static int d_primers(rbuf *r, srnn_modelfile *mf, srnn_error *err)
     uint32_t n, len;
     if (r_u32(r, &n) || r_u32(r, &len))
         return bad(err, "primers cut short");
-    if ((uint64_t)n * len * 4 != r->len - r->pos)
+    /* n x len x 4 can pass 2^64 (n = len = 2^31 wraps to 0): divide before multiplying. */
+    uint64_t rem = r->len - r->pos;
+    if ((len && n > rem / 4 / len) || (uint64_t)n * len * 4 != rem)
         return bad(err, "primer count does not match its length");
     uint32_t *p = malloc(((size_t)n * len + 1) * sizeof *p);
     if (!p)
