@@ -120,6 +120,13 @@ int srnn_model_config_check(const srnn_model_config *cfg, srnn_error *err)
     if (t->seq_len < 0 || t->batch < 0 || t->patience < 0 || t->epochs < 0 || t->epoch < 0 ||
         t->step < 0 || t->optim_step < 0 || t->bad_epochs < 0)
         return srnn_error_set(err, SRNN_EINPUT, "negative training setting");
+    /* The command line's own ranges, and counters a resumed run can add to without overflow
+     * (steps stay exact as doubles in the schedules). */
+    if (t->seq_len < 1 || t->seq_len > 100000 || t->batch < 1 || t->batch > 100000 ||
+        t->epochs > 1000000 || t->epoch > 1000000 || t->patience > 1000000 ||
+        t->bad_epochs > 1000000 || t->warmup > 10000000 || t->step > (1ll << 53) ||
+        t->optim_step > (1ll << 53) || t->window > (1ll << 53))
+        return srnn_error_set(err, SRNN_EINPUT, "training setting out of range");
     if (t->optimizer[0] && !one_of(t->optimizer, sizeof t->optimizer, opts))
         return srnn_error_set(err, SRNN_EINPUT, "unknown optimizer");
     if (!isfinite(t->lr) || !isfinite(t->clip) || !isfinite(t->val_split) ||

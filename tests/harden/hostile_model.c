@@ -3,10 +3,13 @@
  * declares inside a section (CONF entries; PARM, OPTS floats; HIST rows and record size; PRIM
  * windows and length; cary streams and floats; the vocabulary blob's token count), is set in
  * turn to 0, 1, 2^31-1, 2^31, 2^32-1 and 2^62 (cut to the field's width), with the payload after
- * it kept, cut to 4 bytes or to none; a pair of counts also both at once.  The file's size field and both checksums (the file's and
+ * it kept, cut to 4 bytes or to none; a pair of counts also both at once.  Every number of the
+ * config (epochs, steps, sizes, rates...) is set to those values too, and to -1, 2^63-1, NaN,
+ * infinity.  The file's size field and both checksums (the file's and
  * the vocabulary blob's) are made right again, so that each file reaches the decoder's counts
  * instead of stopping at a checksum.  The layout is the one include/songrnn/model.h documents,
  * read here byte by byte, not through the codec. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +105,58 @@ static int length_variant(int s, uint64_t v)
     return rc;
 }
 
+/* The config entry values: each integer set to the hostile values and to -1 and 2^63-1 (the
+ * counters a resumed run adds to: epochs, steps, ...), each float to NaN, infinity, -1 and
+ * 1e308; same size, so only the file's checksum changes. */
+static int config_variants(int s)
+{
+    static const uint64_t MORE[] = {~0ull, 0x7fffffffffffffffull};
+    static const double FLOATS[] = {NAN, INFINITY, -1.0, 1e308};
+    const unsigned char *p = in + secs[s].head + 12, *end = p + secs[s].len;
+    if (end - p < 4)
+        return 0;
+    uint32_t n = (uint32_t)get_le(p, 4);
+    p += 4;
+    for (uint32_t e = 0; e < n && p < end; e++) {
+        unsigned klen = *p++;
+        if ((size_t)(end - p) < klen + 1u)
+            break;
+        p += klen;
+        unsigned type = *p++;
+        if (type == 's') {
+            if (end - p < 4)
+                break;
+            p += 4 + get_le(p, 4);
+            continue;
+        }
+        if (end - p < 8)
+            break;
+        size_t at = (size_t)(p - in);
+        unsigned char *b = malloc(in_size);
+        if (!b)
+            return -1;
+        size_t k_end = type == 'f' ? sizeof FLOATS / sizeof FLOATS[0]
+                                   : N_VALUES + sizeof MORE / sizeof MORE[0];
+        for (size_t k = 0; k < k_end; k++) {
+            uint64_t v;
+            if (type == 'f')
+                memcpy(&v, &FLOATS[k], 8);
+            else
+                v = k < N_VALUES ? VALUES[k] : MORE[k - N_VALUES];
+            memcpy(b, in, in_size);
+            put_le(b + at, v, 8);
+            put_le(b + in_size - 4, srnn_crc32(0, b, in_size - 4), 4);
+            if (emit(b, in_size)) {
+                free(b);
+                return -1;
+            }
+        }
+        free(b);
+        p += 8;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -139,6 +194,8 @@ int main(int argc, char **argv)
         {"cary", 2, {0, 4}, {4, 8}},
     };
     for (int s = 0; s < n_secs; s++) {
+        if (memcmp(in + secs[s].head, "CONF", 4) == 0 && config_variants(s))
+            return 1;
         for (size_t k = 0; k < N_VALUES; k++)
             if (length_variant(s, VALUES[k]))
                 return 1;
