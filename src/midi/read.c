@@ -222,7 +222,7 @@ static int walk_track(reader *r, const unsigned char *p, size_t len, unsigned ti
     unsigned status = 0; /* running status: the last channel status byte */
     unsigned tn = ti + 1;
     while (i < len) {
-        uint32_t delta;
+        uint32_t delta = 0;
         size_t at = i;
         int rc = read_vlq(p, len, &i, &delta);
         if (rc == -2) {

@@ -1,4 +1,4 @@
-/* Standard MIDI File writer, through libsmf.
+/* Standard MIDI File writer.
  *
  * Format 1, laid out the way DAWs expect: track 1 is the conductor (name, tempo map, time and
  * key signatures), then one named track per channel used, each starting with a program change
@@ -7,23 +7,22 @@
  * one pitch on one channel cannot be told apart in MIDI; the earlier is cut where the later
  * starts (which is also what the reader makes of them).
  *
- * libsmf saves only to a path, so the file goes to a private temporary file, is read back into
- * memory, and srnn_midi_write puts it in place with srnn_file_write_atomic. */
+ * The bytes are written here, track by track into memory, in one pass over events already in
+ * time order (no running status, as libsmf wrote them before); srnn_midi_write puts the file in
+ * place with srnn_file_write_atomic.  libsmf is not used: it keeps an allocation per event and
+ * its teardown is quadratic in the events of a track (minutes for a million notes). */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <smf.h>
 
 #include "songrnn/midi.h"
 
 #define DEFAULT_PPQ 480
-/* libsmf counts pulses in int, and asserts (aborts) when a delta needs a variable-length
- * number longer than 4 bytes: keep every time, hence every delta, below 2^28. */
+/* A delta is a variable-length number of at most 4 bytes: every time, hence every delta, stays
+ * below 2^28 ticks. */
 #define MAX_TICK 0x0FFFFFFF
 
 static const char *const GM_NAMES[128] = {
@@ -91,9 +90,51 @@ static int tick_event_cmp(const void *x, const void *y)
     return (int)a->pitch - (int)b->pitch;
 }
 
+/* One track's bytes, events appended in time order. */
+typedef struct track {
+    unsigned char *b;
+    size_t n, cap;
+    int64_t last; /* tick of the last event */
+    int failed;   /* out of memory: the rest is dropped, the caller reports */
+} track;
+
+static void track_put(track *t, const unsigned char *p, size_t n)
+{
+    if (t->failed)
+        return;
+    if (t->cap - t->n < n) {
+        size_t nc = t->cap ? t->cap : 256;
+        while (nc - t->n < n)
+            nc *= 2;
+        unsigned char *nb = realloc(t->b, nc);
+        if (!nb) {
+            t->failed = 1;
+            return;
+        }
+        t->b = nb;
+        t->cap = nc;
+    }
+    memcpy(t->b + t->n, p, n);
+    t->n += n;
+}
+
+/* An event at tick (>= the last one's): its delta as a variable-length number, then bytes. */
+static void track_event(track *t, int64_t tick, const unsigned char *bytes, size_t n)
+{
+    uint64_t d = tick > t->last ? (uint64_t)(tick - t->last) : 0;
+    unsigned char v[4];
+    int k = 0;
+    v[3] = d & 0x7F;
+    for (d >>= 7, k = 1; d && k < 4; d >>= 7, k++)
+        v[3 - k] = 0x80 | (d & 0x7F);
+    track_put(t, v + 4 - k, (size_t)k);
+    track_put(t, bytes, n);
+    if (tick > t->last)
+        t->last = tick;
+}
+
 /* Adds a meta event (FF type len data) at tick; len < 128 here. */
-static int add_meta(smf_track_t *track, int64_t tick, unsigned type, const void *data,
-                    size_t len)
+static int add_meta(track *t, int64_t tick, unsigned type, const void *data, size_t len)
 {
     unsigned char buf[3 + 127];
     if (len > 127)
@@ -102,17 +143,14 @@ static int add_meta(smf_track_t *track, int64_t tick, unsigned type, const void 
     buf[1] = (unsigned char)type;
     buf[2] = (unsigned char)len;
     memcpy(buf + 3, data, len);
-    smf_event_t *ev = smf_event_new_from_pointer(buf, (int)(3 + len));
-    if (!ev)
-        return -1;
-    smf_track_add_event_pulses(track, ev, (int)tick);
-    return 0;
+    track_event(t, tick, buf, 3 + len);
+    return t->failed ? -1 : 0;
 }
 
 /* Track names: Latin-1 when every character has one (what older tools and mido read; our
  * reader turns it back into UTF-8), UTF-8 otherwise; at most 127 bytes, cut between
  * characters; control characters as spaces. */
-static int add_name(smf_track_t *track, const char *name)
+static int add_name(track *track, const char *name)
 {
     char buf[128];
     size_t n = 0;
@@ -135,7 +173,7 @@ static int add_name(smf_track_t *track, const char *name)
     return add_meta(track, 0, 0x03, buf, n);
 }
 
-static int add_channel_track(smf_t *smf, const srnn_piece *piece, int ch, int program,
+static int add_channel_track(track *track, const srnn_piece *piece, int ch, int program,
                              const char *name, int ppq, int64_t *end_tick, srnn_error *err)
 {
     const srnn_note *notes = srnn_piece_notes(piece);
@@ -177,32 +215,19 @@ static int add_channel_track(smf_t *smf, const srnn_piece *piece, int ch, int pr
     qsort(te, ne, sizeof *te, tick_event_cmp);
     free(tn);
 
-    smf_track_t *track = smf_track_new();
-    if (!track) {
-        free(te);
-        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
-    }
-    smf_add_track(smf, track);
     int rc = add_name(track, name);
     if (!rc && ch != SRNN_DRUM_CHANNEL) {
-        smf_event_t *ev = smf_event_new_from_bytes(0xC0 | ch, program, -1);
-        if (ev)
-            smf_track_add_event_pulses(track, ev, 0);
-        else
-            rc = -1;
+        const unsigned char pc[2] = {(unsigned char)(0xC0 | ch), (unsigned char)program};
+        track_event(track, 0, pc, 2);
     }
     for (size_t i = 0; i < ne && !rc; i++) {
         /* Note-off as note-on with velocity 0: what most writers do; both read the same. */
-        smf_event_t *ev = smf_event_new_from_bytes(0x90 | ch, te[i].pitch, te[i].on ? te[i].vel
-                                                                                   : 0);
-        if (!ev) {
-            rc = -1;
-            break;
-        }
-        smf_track_add_event_pulses(track, ev, (int)te[i].tick);
+        const unsigned char ev[3] = {(unsigned char)(0x90 | ch), te[i].pitch,
+                                     te[i].on ? te[i].vel : 0};
+        track_event(track, te[i].tick, ev, 3);
     }
     free(te);
-    if (rc)
+    if (rc || track->failed)
         return srnn_error_set(err, SRNN_ENOMEM, "cannot build a MIDI track");
     return SRNN_OK;
 }
@@ -250,7 +275,7 @@ static void tempo_bytes(unsigned char *d, double us)
     d[2] = (unsigned char)v;
 }
 
-static int fill_conductor(smf_track_t *track, const srnn_piece *piece,
+static int fill_conductor(track *track, const srnn_piece *piece,
                           const srnn_midi_write_opts *opts, const char *name, int ppq)
 {
     if (add_name(track, name))
@@ -295,8 +320,9 @@ static int fill_conductor(smf_track_t *track, const srnn_piece *piece,
     return rc;
 }
 
-/* Every time in the piece must fit libsmf's int pulses.  What the piece itself cannot be in a MIDI file: SRNN_EINPUT, so that a caller blames the
- * piece (its input) and not the file it was writing. */
+/* Every time in the piece must fit a 4-byte delta.  What the piece itself cannot be in a MIDI
+ * file: SRNN_EINPUT, so that a caller blames the piece (its input) and not the file it was
+ * writing. */
 static int check_range(const srnn_piece *piece, int ppq, srnn_error *err)
 {
     double limit = (double)MAX_TICK / ppq;
@@ -330,50 +356,41 @@ static int check_range(const srnn_piece *piece, int ppq, srnn_error *err)
     return SRNN_OK;
 }
 
-static int save_to_memory(smf_t *smf, unsigned char **data, size_t *size, srnn_error *err)
+static void put_be(unsigned char *p, uint64_t v, int w)
 {
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s/songrnn-midi-XXXXXX", dir) >= (int)sizeof path)
-        return srnn_error_set(err, SRNN_EIO, "temporary folder path too long");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return srnn_error_set(err, SRNN_EIO, "cannot create a temporary file in %s", dir);
-    close(fd);
-    int slot = srnn_tmp_register(path); /* removed if a signal ends us meanwhile */
-    int rc = smf_save(smf, path);
-    if (rc) {
-        unlink(path);
-        srnn_tmp_unregister(slot);
-        return srnn_error_set(err, SRNN_EIO, "libsmf could not write the MIDI file");
-    }
-    rc = srnn_file_read_all(path, data, size, err);
-    unlink(path);
-    srnn_tmp_unregister(slot);
-    return rc;
+    for (int i = w - 1; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
 }
 
-/* smf_delete, fast: libsmf 1.3 deletes a track's events one by one from the front, moving and
- * renumbering all the rest each time (seconds for a long piece).  Events detached from their
- * track (track = NULL, as the header documents) are freed by smf_event_delete alone. */
-static void smf_free(smf_t *smf)
+/* MThd (format 1), then each track as MTrk with its length. */
+static int assemble(const track *tracks, int n, int ppq, unsigned char **data, size_t *size,
+                    srnn_error *err)
 {
-    for (int t = 1; t <= smf->number_of_tracks; t++) {
-        smf_track_t *track = smf_get_track_by_number(smf, t);
-        if (!track || !track->events_array)
-            continue;
-        for (guint i = 0; i < track->events_array->len; i++) {
-            smf_event_t *ev = g_ptr_array_index(track->events_array, i);
-            ev->track = NULL;
-            smf_event_delete(ev);
-        }
-        g_ptr_array_set_size(track->events_array, 0);
-        track->number_of_events = 0;
-        track->next_event_number = 0;
+    size_t total = 14;
+    for (int t = 0; t < n; t++) {
+        if (tracks[t].n > 0xFFFFFFFFu)
+            return srnn_error_set(err, SRNN_EINPUT, "a MIDI track longer than 4 GiB");
+        total += 8 + tracks[t].n;
     }
-    smf_delete(smf);
+    unsigned char *b = malloc(total), *p = b;
+    if (!b)
+        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
+    memcpy(p, "MThd", 4);
+    put_be(p + 4, 6, 4);
+    put_be(p + 8, 1, 2);
+    put_be(p + 10, (uint64_t)n, 2);
+    put_be(p + 12, (uint64_t)ppq, 2);
+    p += 14;
+    for (int t = 0; t < n; t++) {
+        memcpy(p, "MTrk", 4);
+        put_be(p + 4, tracks[t].n, 4);
+        if (tracks[t].n)
+            memcpy(p + 8, tracks[t].b, tracks[t].n);
+        p += 8 + tracks[t].n;
+    }
+    *data = b;
+    *size = total;
+    return SRNN_OK;
 }
 
 int srnn_midi_write_memory(const srnn_piece *piece, const srnn_midi_write_opts *opts,
@@ -398,25 +415,10 @@ int srnn_midi_write_memory(const srnn_piece *piece, const srnn_midi_write_opts *
 
     const char *title = srnn_piece_title(piece);
     const char *name = opts && opts->name && *opts->name ? opts->name : *title ? title : NULL;
-    smf_t *smf = smf_new();
-    if (!smf)
-        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
-    if (smf_set_ppqn(smf, ppq)) {
-        smf_free(smf);
-        return srnn_error_set(err, SRNN_EARG, "libsmf refused %d ticks per quarter note", ppq);
-    }
-    smf_track_t *conductor = smf_track_new();
-    if (!conductor) {
-        smf_free(smf);
-        return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
-    }
-    smf_add_track(smf, conductor);
-    /* The conductor is filled first, while the song is empty: libsmf rebuilds its whole tempo
-     * map for a tempo or time signature added before the end of the song. */
-    if (fill_conductor(conductor, piece, opts, name ? name : "songrnn", ppq)) {
-        smf_free(smf);
-        return srnn_error_set(err, SRNN_ENOMEM, "cannot build the conductor track");
-    }
+    track tracks[17] = {{0}}; /* the conductor, then one per channel used */
+    int n_tracks = 1;
+    if (fill_conductor(&tracks[0], piece, opts, name ? name : "songrnn", ppq))
+        rc = srnn_error_set(err, SRNN_ENOMEM, "cannot build the conductor track");
     unsigned used = 0;
     const srnn_note *notes = srnn_piece_notes(piece);
     for (size_t i = 0; i < srnn_piece_note_count(piece); i++)
@@ -429,24 +431,23 @@ int srnn_midi_write_memory(const srnn_piece *piece, const srnn_midi_write_opts *
                             : ch == SRNN_DRUM_CHANNEL ? "Drums"
                             : program < 8            ? "Piano"
                                                      : GM_NAMES[program];
-        rc = add_channel_track(smf, piece, ch, program, tname, ppq, &end_tick, err);
+        rc = add_channel_track(&tracks[n_tracks++], piece, ch, program, tname, ppq, &end_tick,
+                               err);
     }
     /* Every track ends where the music ends, so a DAW shows one length. */
-    for (int t = 1; !rc && t <= smf->number_of_tracks; t++) {
-        smf_event_t *last = smf_track_get_last_event(smf_get_track_by_number(smf, t));
-        if (last && last->time_pulses > end_tick)
-            end_tick = last->time_pulses;
-    }
-    for (int t = 1; !rc && t <= smf->number_of_tracks; t++) {
-        smf_track_t *track = smf_get_track_by_number(smf, t);
-        if (!track || smf_track_add_eot_pulses(track, (int)end_tick))
+    for (int t = 0; !rc && t < n_tracks; t++)
+        if (tracks[t].last > end_tick)
+            end_tick = tracks[t].last;
+    for (int t = 0; !rc && t < n_tracks; t++) {
+        static const unsigned char EOT[3] = {0xFF, 0x2F, 0x00};
+        track_event(&tracks[t], end_tick, EOT, 3);
+        if (tracks[t].failed)
             rc = srnn_error_set(err, SRNN_ENOMEM, "cannot end a MIDI track");
     }
-    if (!rc && smf_set_format(smf, 1))
-        rc = srnn_error_set(err, SRNN_EARG, "libsmf refused format 1");
     if (!rc)
-        rc = save_to_memory(smf, data, size, err);
-    smf_free(smf);
+        rc = assemble(tracks, n_tracks, ppq, data, size, err);
+    for (int t = 0; t < n_tracks; t++)
+        free(tracks[t].b);
     return rc;
 }
 
