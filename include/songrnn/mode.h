@@ -191,8 +191,8 @@ const char *srnn_docs_label(const srnn_docs *docs, size_t i);
 const srnn_piece *srnn_docs_piece(const srnn_docs *docs, size_t i);
 /* The document's text (abc, tabla; NUL-terminated), or NULL. */
 const char *srnn_docs_text(const srnn_docs *docs, size_t i, size_t *len);
-/* The median of the pieces' typical tempos (srnn_piece_typical_bpm); 0 for the text modes,
- * whose outputs bring their own tempo. */
+/* The median of the pieces' typical tempos (srnn_piece_typical_bpm), held to 1..1000 BPM; 0
+ * for the text modes, whose outputs bring their own tempo. */
 double srnn_docs_tempo(const srnn_docs *docs);
 
 /* What a corpus became: the numbers the command line prints after building a vocabulary. */

@@ -46,6 +46,8 @@ void srnn_piece_free(srnn_piece *piece);
 srnn_piece *srnn_piece_copy(const srnn_piece *piece);
 
 int srnn_piece_add_note(srnn_piece *piece, const srnn_note *note) SRNN_WARN_UNUSED;
+/* Room for n notes in all, exactly (a reader that knows how many are coming wastes none). */
+int srnn_piece_reserve_notes(srnn_piece *piece, size_t n) SRNN_WARN_UNUSED;
 size_t srnn_piece_note_count(const srnn_piece *piece);
 const srnn_note *srnn_piece_notes(const srnn_piece *piece);
 srnn_note *srnn_piece_notes_mut(srnn_piece *piece);

@@ -620,6 +620,15 @@ static int apply_pedal(reader *r, raw_note *notes, size_t n, int64_t file_end)
             (rc = push_span(r, &spans[c], &n_spans[c], &cap_spans[c], down_at[c],
                             file_end > down_at[c] ? file_end : down_at[c])))
             goto done;
+    /* The events were read for the last time: their memory goes before the sort's. */
+    free(r->ev);
+    r->ev = NULL;
+    r->n_ev = 0;
+    int any = 0;
+    for (int c = 0; c < 16; c++)
+        any |= n_spans[c] > 0;
+    if (!any)
+        goto done; /* no pedal: nothing to extend, and no need to sort */
     /* Sorted by channel, pitch and onset, each note's next strike is its neighbour. */
     qsort(notes, n, sizeof *notes, note_key_cmp);
     for (size_t k = 0; k < n; k++) {
@@ -655,8 +664,12 @@ done:
 static int build_piece(reader *r, unsigned flags, srnn_piece *piece)
 {
     const double tpb = r->ticks_per_beat;
-    /* Stable merge of all tracks: by tick, then file order. */
-    if (r->n_ev > 1)
+    /* Stable merge of all tracks: by tick, then file order.  One track (or tracks one after
+     * another) is in order already, and a sort of millions of events costs a copy of them. */
+    size_t unsorted = 0;
+    for (size_t k = 1; k < r->n_ev && !unsorted; k++)
+        unsorted = event_cmp(&r->ev[k - 1], &r->ev[k]) > 0;
+    if (unsorted)
         qsort(r->ev, r->n_ev, sizeof *r->ev, event_cmp);
     if (r->smpte && srnn_piece_add_tempo(piece, 0, SMPTE_US_PER_QUARTER))
         return srnn_error_set(r->err, SRNN_ENOMEM, "out of memory");
@@ -686,6 +699,15 @@ static int build_piece(reader *r, unsigned flags, srnn_piece *piece)
     if (!(flags & SRNN_MIDI_NO_PEDAL) && (rc = apply_pedal(r, notes, n, file_end))) {
         free(notes);
         return rc;
+    }
+    /* The events are no longer needed (apply_pedal may have freed them already): their memory
+     * goes before the piece's notes come. */
+    free(r->ev);
+    r->ev = NULL;
+    r->n_ev = 0;
+    if (srnn_piece_reserve_notes(piece, n)) {
+        free(notes);
+        return srnn_error_set(r->err, SRNN_ENOMEM, "out of memory");
     }
     size_t kept = 0;
     for (size_t k = 0; k < n; k++) {

@@ -53,13 +53,14 @@ static const char *const GM_NAMES[128] = {
     "Gunshot",
 };
 
+/* Ticks stay below MAX_TICK < 2^31 (check_range): 12 and 8 bytes, for millions of notes. */
 typedef struct tick_note {
-    int64_t on, off;
+    int32_t on, off;
     uint8_t pitch, vel;
 } tick_note;
 
 typedef struct tick_event {
-    int64_t tick;
+    int32_t tick;
     uint8_t on, pitch, vel;
 } tick_event;
 
@@ -197,7 +198,8 @@ static int add_channel_track(track *track, const srnn_piece *piece, int ch, int 
         if (off <= on) /* shorter than a tick: still a note */
             off = on + 1;
         unsigned vel = m->velocity < 1 ? 1 : m->velocity > 127 ? 127 : m->velocity;
-        tn[k++] = (tick_note){on, off, (uint8_t)(m->pitch & 0x7F), (uint8_t)vel};
+        tn[k++] = (tick_note){(int32_t)on, (int32_t)off, (uint8_t)(m->pitch & 0x7F),
+                              (uint8_t)vel};
     }
     /* One sounding note per pitch: cut each note where the next one of its pitch starts. */
     qsort(tn, n, sizeof *tn, tick_note_cmp);
@@ -212,8 +214,8 @@ static int add_channel_track(track *track, const srnn_piece *piece, int ch, int 
         if (tn[i].off > *end_tick)
             *end_tick = tn[i].off;
     }
-    qsort(te, ne, sizeof *te, tick_event_cmp);
     free(tn);
+    qsort(te, ne, sizeof *te, tick_event_cmp);
 
     int rc = add_name(track, name);
     if (!rc && ch != SRNN_DRUM_CHANNEL) {

@@ -366,6 +366,12 @@ const char *srnn_docs_text(const srnn_docs *docs, size_t i, size_t *len)
     return docs->d[i].text;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 double srnn_docs_tempo(const srnn_docs *c)
 {
     double *t = malloc((c->n ? c->n : 1) * sizeof *t);
@@ -379,15 +385,11 @@ double srnn_docs_tempo(const srnn_docs *c)
         free(t);
         return 0; /* text modes bring their tempo in each output */
     }
-    for (size_t i = 1; i < k; i++) /* insertion sort: a few hundred pieces */
-        for (size_t j = i; j > 0 && t[j - 1] > t[j]; j--) {
-            double x = t[j];
-            t[j] = t[j - 1];
-            t[j - 1] = x;
-        }
+    qsort(t, k, sizeof *t, cmp_double); /* a corpus may hold 100k pieces */
     double m = k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
     free(t);
-    return m;
+    /* A model keeps it, and --tempo's range is what a model file may say. */
+    return m < 1 ? 1 : m > 1000 ? 1000 : m;
 }
 
 int srnn_docs_build_vocab(const srnn_docs *docs, const srnn_mode_opts *o, srnn_vocab **out,

@@ -133,7 +133,8 @@ int srnn_model_config_check(const srnn_model_config *cfg, srnn_error *err)
         !isfinite(t->max_seconds) || !isfinite(cfg->tempo) || !isfinite(t->momentum) ||
         !isfinite(t->beta1) || !isfinite(t->beta2) || !isfinite(t->alpha) ||
         !isfinite(t->eps) || t->lr < 0 || t->clip < 0 ||
-        t->val_split < 0 || t->val_split >= 1 || t->max_seconds < 0 || cfg->tempo < 0)
+        t->val_split < 0 || t->val_split >= 1 || t->max_seconds < 0 || cfg->tempo < 0 ||
+        cfg->tempo > 1000 /* --tempo's range; 0: none */)
         return srnn_error_set(err, SRNN_EINPUT, "training setting out of range");
     if (!(cfg->in_key >= 0 && cfg->in_key <= 1) ||
         !(cfg->bar_repetition >= 0 && cfg->bar_repetition <= 1))

@@ -100,8 +100,28 @@ static int note_cmp(const void *a, const void *b)
 
 void srnn_piece_sort_notes(srnn_piece *piece)
 {
-    if (piece && piece->n_notes > 1)
+    if (!piece)
+        return;
+    /* Notes made in order (a reader, a decoder) need no sort, nor the sort's copy of them. */
+    size_t k = 1;
+    while (k < piece->n_notes && note_cmp(&piece->notes[k - 1], &piece->notes[k]) <= 0)
+        k++;
+    if (k < piece->n_notes)
         qsort(piece->notes, piece->n_notes, sizeof(srnn_note), note_cmp);
+}
+
+int srnn_piece_reserve_notes(srnn_piece *piece, size_t n)
+{
+    if (!piece)
+        return SRNN_EARG;
+    if (n <= piece->cap_notes)
+        return SRNN_OK;
+    srnn_note *na = realloc(piece->notes, n * sizeof *na);
+    if (!na)
+        return SRNN_ENOMEM;
+    piece->notes = na;
+    piece->cap_notes = n;
+    return SRNN_OK;
 }
 
 double srnn_piece_end_beat(const srnn_piece *piece)

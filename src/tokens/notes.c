@@ -1081,8 +1081,12 @@ int srnn_notes_decode_ex(const srnn_vocab *v, const int32_t *tokens, size_t n,
         free(ma);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
-    if (nb.n > 1)
+    size_t unsorted = 0; /* notes come in time order but for chords: sort only if need be */
+    for (size_t i = 1; i < nb.n && !unsorted; i++)
+        unsorted = decoded_cmp(&nb.a[i - 1], &nb.a[i]) > 0;
+    if (unsorted)
         qsort(nb.a, nb.n, sizeof *nb.a, decoded_cmp);
+    rc = srnn_piece_reserve_notes(p, nb.n);
     for (size_t i = 0; i < nb.n && rc == SRNN_OK; i++) {
         const srnn_qnote *q = &nb.a[i];
         if (i > 0 && q->onset == nb.a[i - 1].onset && q->pitch == nb.a[i - 1].pitch)
