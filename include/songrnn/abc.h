@@ -71,6 +71,13 @@ int srnn_abc_parse(const char *text, size_t len, int select, unsigned flags, srn
 int srnn_abc_parse_ex(const char *text, size_t len, int select, const srnn_abc_options *opts,
                       srnn_piece **out, srnn_error *err) SRNN_WARN_UNUSED;
 
+/* Parses the tune `info` of text (one entry of srnn_abc_list_tunes on the same text) without
+ * listing the tunes again, so that going through a file of many tunes stays linear; lines and
+ * columns in messages are those of the whole text. */
+int srnn_abc_parse_tune(const char *text, size_t len, const srnn_abc_tune_info *info,
+                        const srnn_abc_options *opts, srnn_piece **out,
+                        srnn_error *err) SRNN_WARN_UNUSED;
+
 /* ---- grammar-aware sampling (src/abc/abc_grammar.c) ------------------------------------- *
  * An incremental well-formedness tracker for one tune written one character at a time (the
  * abc tokenizer's text): after each step it knows which next characters keep the text parsable

@@ -156,6 +156,18 @@ int srnn_abc_parse_ex(const char *text, size_t len, int select, const srnn_abc_o
     }
     srnn_abc_tune_info info = tunes[pick];
     free(tunes);
+    return srnn_abc_parse_tune(text, len, &info, opts, out, err);
+}
+
+int srnn_abc_parse_tune(const char *text, size_t len, const srnn_abc_tune_info *info,
+                        const srnn_abc_options *opts, srnn_piece **out, srnn_error *err)
+{
+    if (!out || !info || (!text && len) || info->offset > len ||
+        info->length > len - info->offset)
+        return srnn_error_set(err, SRNN_EARG, "srnn_abc_parse_tune: bad arguments");
+    *out = NULL;
+    unsigned flags = opts ? opts->flags : 0;
+    int r;
     abc_tune *tune = malloc(sizeof *tune);
     srnn_piece *piece = srnn_piece_new();
     if (!tune || !piece) {
@@ -163,7 +175,7 @@ int srnn_abc_parse_ex(const char *text, size_t len, int select, const srnn_abc_o
         srnn_piece_free(piece);
         return srnn_error_set(err, SRNN_ENOMEM, "out of memory");
     }
-    r = abc_parse_tune(text + info.offset, info.length, info.line, opts, tune, err);
+    r = abc_parse_tune(text + info->offset, info->length, info->line, opts, tune, err);
     if (r == SRNN_OK)
         r = abc_play(tune, flags, piece, err);
     abc_tune_clear(tune);

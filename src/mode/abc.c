@@ -60,7 +60,7 @@ static int abc_load(const char *path, const srnn_mode_opts *o, srnn_docs *docs,
             /* Report where it is in the file, not in the normalized copy. */
             srnn_error ferr = {0};
             srnn_piece *q = NULL;
-            if (srnn_abc_parse(text, size, (int)i, SRNN_ABC_BY_INDEX, &q, &ferr) != SRNN_OK)
+            if (srnn_abc_parse_tune(text, size, &tunes[i], NULL, &q, &ferr) != SRNN_OK)
                 e = ferr;
             srnn_piece_free(q);
             char msg[sizeof e.msg];

@@ -557,6 +557,57 @@ static void test_walk_links(const char *root, const char *scratch)
     CHECK(strcmp(e.label, "/dev/null") == 0 && strstr(e.err.msg, "device") != NULL);
 }
 
+static double cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* Loads an ABC file of n tunes that are only an X: line (each reported and left out); the
+ * least CPU time of 3 loads. */
+static double abc_many_tunes(const char *scratch, int n)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/many.abc", scratch);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return 0;
+    for (int i = 0; i < n; i++)
+        fprintf(f, "X:%d\n", i + 1);
+    fclose(f);
+    srnn_mode_opts o;
+    reports r;
+    opts_init(&o, &r);
+    const srnn_mode_def *m = srnn_modes_get(SRNN_MODE_ABC);
+    const char *const paths[] = {path};
+    double best = 1e9;
+    for (int k = 0; k < 3; k++) {
+        srnn_docs *docs = NULL;
+        srnn_mode_error e;
+        r.n = 0;
+        double t0 = cpu_s();
+        int rc = srnn_docs_load(m, paths, 1, &o, &docs, &e);
+        double t = cpu_s() - t0;
+        best = t < best ? t : best;
+        CHECK_MSG(rc != SRNN_OK || srnn_docs_count(docs) == 0, "tunes without K: were kept");
+        CHECK_MSG(r.n == n || rc != SRNN_OK, "%d of %d tunes reported", r.n, n);
+        srnn_docs_free(docs);
+    }
+    remove(path);
+    return best;
+}
+
+/* Each tune left out of a file of many was looked up by listing the whole file again: 20k
+ * tunes took 21 s.  4 times the tunes must take about 4 times the time (at most 5), not 16. */
+static void test_abc_many_tunes_linear(const char *scratch)
+{
+    double t1 = abc_many_tunes(scratch, 3000), t4 = abc_many_tunes(scratch, 12000);
+    CHECK_MSG(t4 < 5 * t1 + 0.02, "3000 tunes %.3f s, 12000 tunes %.3f s: %.1fx", t1, t4,
+              t4 / (t1 > 0 ? t1 : 1e-9));
+}
+
 int main(void)
 {
     const char *root = getenv("SRNN_SOURCE_ROOT");
@@ -571,6 +622,7 @@ int main(void)
     test_abc(root, scratch);
     test_tabla(root, scratch);
     test_walk_links(root, scratch);
+    test_abc_many_tunes_linear(scratch);
     check_scratch_remove(scratch);
     return check_finish("test_mode");
 }
