@@ -600,11 +600,13 @@ static double abc_many_tunes(const char *scratch, int n)
 }
 
 /* Each tune left out of a file of many was looked up by listing the whole file again: 20k
- * tunes took 21 s.  4 times the tunes must take about 4 times the time (at most 5), not 16. */
+ * tunes took 21 s.  4 times the tunes must take about 4 times the time (at most 5; 8 under
+ * valgrind, which was seen at 5.2), not 16. */
 static void test_abc_many_tunes_linear(const char *scratch)
 {
     double t1 = abc_many_tunes(scratch, 3000), t4 = abc_many_tunes(scratch, 12000);
-    CHECK_MSG(t4 < 5 * t1 + 0.02, "3000 tunes %.3f s, 12000 tunes %.3f s: %.1fx", t1, t4,
+    double bound = getenv("SRNN_UNDER_VALGRIND") ? 8 : 5;
+    CHECK_MSG(t4 < bound * t1 + 0.02, "3000 tunes %.3f s, 12000 tunes %.3f s: %.1fx", t1, t4,
               t4 / (t1 > 0 ? t1 : 1e-9));
 }
 
