@@ -124,7 +124,7 @@ static void track_event(track *t, int64_t tick, const unsigned char *bytes, size
 {
     uint64_t d = tick > t->last ? (uint64_t)(tick - t->last) : 0;
     unsigned char v[4];
-    int k = 0;
+    int k;
     v[3] = d & 0x7F;
     for (d >>= 7, k = 1; d && k < 4; d >>= 7, k++)
         v[3 - k] = 0x80 | (d & 0x7F);

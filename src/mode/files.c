@@ -66,6 +66,12 @@ typedef struct seen_set {
     size_t cap, n;
 } seen_set;
 
+static size_t seen_slot(dev_t dev, ino_t ino, size_t cap)
+{
+    return ((uint64_t)dev * 0x9E3779B97F4A7C15ull ^ (uint64_t)ino * 0xC2B2AE3D27D4EB4Full) &
+           (cap - 1);
+}
+
 /* 1 when (dev, ino) is new (and now recorded), 0 when seen before, -1 out of memory. */
 static int seen_add(seen_set *s, dev_t dev, ino_t ino)
 {
@@ -77,8 +83,7 @@ static int seen_add(seen_set *s, dev_t dev, ino_t ino)
         for (size_t i = 0; i < s->cap; i++) {
             if (!s->slot[i].used)
                 continue;
-            size_t h = ((uint64_t)s->slot[i].dev * 0x9E3779B97F4A7C15ull ^
-                        (uint64_t)s->slot[i].ino * 0xC2B2AE3D27D4EB4Full) & (nc - 1);
+            size_t h = seen_slot(s->slot[i].dev, s->slot[i].ino, nc);
             while (ns[h].used)
                 h = (h + 1) & (nc - 1);
             ns[h] = s->slot[i];
@@ -87,8 +92,7 @@ static int seen_add(seen_set *s, dev_t dev, ino_t ino)
         s->slot = ns;
         s->cap = nc;
     }
-    size_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ull ^ (uint64_t)ino * 0xC2B2AE3D27D4EB4Full) &
-               (s->cap - 1);
+    size_t h = seen_slot(dev, ino, s->cap);
     for (; s->slot[h].used; h = (h + 1) & (s->cap - 1))
         if (s->slot[h].dev == dev && s->slot[h].ino == ino)
             return 0;
